@@ -1,0 +1,68 @@
+namespace HullPlanhat.Core.Hosting;
+
+public enum TriggerKind { Http, Queue, Timer }
+
+/// <summary>One function of the product as both hosts expose it.</summary>
+/// <param name="Name">Function name (Azure Functions name, SelfHost admin name).</param>
+/// <param name="Kind">Trigger type.</param>
+/// <param name="Methods">HTTP methods (Http only).</param>
+/// <param name="Route">HTTP route without leading slash (Http only).</param>
+/// <param name="Queue">Queue name (Queue only).</param>
+/// <param name="ScheduleSetting">App-setting key holding the cron expression (Timer only).</param>
+public sealed record TriggerDefinition(
+    string Name,
+    TriggerKind Kind,
+    string[]? Methods = null,
+    string? Route = null,
+    string? Queue = null,
+    string? ScheduleSetting = null);
+
+/// <summary>
+/// The product's functions: names, routes, queues and schedules. The Functions app and the
+/// SelfHost both follow this table; a parity test checks the Functions source against it.
+/// </summary>
+public static class TriggerTable
+{
+    public const string AccountsQueue = "planhat-accounts";
+    public const string UsersQueue = "planhat-users";
+
+    public const string SmartNotifier = nameof(SmartNotifier);
+    public const string OutgoingAccount = nameof(OutgoingAccount);
+    public const string OutgoingUser = nameof(OutgoingUser);
+    public const string FlushOutbox = nameof(FlushOutbox);
+    public const string FetchCompanies = nameof(FetchCompanies);
+    public const string FetchEndusers = nameof(FetchEndusers);
+    public const string InternalUsersList = nameof(InternalUsersList);
+    public const string InternalUsersGet = nameof(InternalUsersGet);
+    public const string InternalUsersCreate = nameof(InternalUsersCreate);
+    public const string InternalUsersUpdate = nameof(InternalUsersUpdate);
+    public const string Status = nameof(Status);
+    public const string Health = nameof(Health);
+
+    /// <summary>Default cron expressions (six fields, seconds first) when the setting is absent.</summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>
+    {
+        ["Schedules:FlushOutbox"] = "*/10 * * * * *",
+        ["Schedules:FetchCompanies"] = "0 */5 * * * *",
+        ["Schedules:FetchEndusers"] = "0 */5 * * * *",
+    };
+
+    public static readonly IReadOnlyList<TriggerDefinition> All =
+    [
+        new(SmartNotifier, TriggerKind.Http, ["POST"], "smart-notifier"),
+        new(OutgoingAccount, TriggerKind.Queue, Queue: AccountsQueue),
+        new(OutgoingUser, TriggerKind.Queue, Queue: UsersQueue),
+        new(FlushOutbox, TriggerKind.Timer, ScheduleSetting: "Schedules:FlushOutbox"),
+        new(FetchCompanies, TriggerKind.Timer, ScheduleSetting: "Schedules:FetchCompanies"),
+        new(FetchEndusers, TriggerKind.Timer, ScheduleSetting: "Schedules:FetchEndusers"),
+        new(InternalUsersList, TriggerKind.Http, ["GET"], "api/internal/users"),
+        new(InternalUsersGet, TriggerKind.Http, ["GET"], "api/internal/users/{userId}"),
+        new(InternalUsersCreate, TriggerKind.Http, ["POST"], "api/internal/users"),
+        new(InternalUsersUpdate, TriggerKind.Http, ["PUT"], "api/internal/users/{userId}"),
+        new(Status, TriggerKind.Http, ["GET"], "status"),
+        new(Health, TriggerKind.Http, ["GET"], "health"),
+    ];
+
+    public static TriggerDefinition Get(string name) =>
+        All.FirstOrDefault(t => t.Name == name) ?? throw new KeyNotFoundException($"Unknown function '{name}'.");
+}
