@@ -1,0 +1,46 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace HullPlanhat.Core.Hull;
+
+/// <summary>The per-entry <c>Hull-Access-Token</c>: an HS256 JWT signed with the connector secret (§2.3).</summary>
+public sealed class FirehoseTokenFactory(TimeProvider clock)
+{
+    private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public string Create(string connectorId, string secret, FirehoseEntry entry)
+    {
+        var claims = new Dictionary<string, object>
+        {
+            ["iss"] = connectorId,
+            ["iat"] = clock.GetUtcNow().ToUnixTimeSeconds(),
+            ["io.hull.subjectType"] = entry.SubjectType,
+        };
+        if (entry.UserClaims is { Count: > 0 } user)
+        {
+            claims["io.hull.asUser"] = ToDictionary(user);
+        }
+
+        if (entry.AccountClaims is { Count: > 0 } account)
+        {
+            claims["io.hull.asAccount"] = ToDictionary(account);
+        }
+
+        var subject = entry.SubjectType == "account" ? entry.AccountClaims : entry.UserClaims;
+        if (subject?["id"]?.ToString() is { Length: > 0 } subjectId)
+        {
+            claims["sub"] = subjectId;
+        }
+
+        return handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = claims,
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    private static Dictionary<string, object> ToDictionary(JsonObject claims) =>
+        claims.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => (object)p.Value!.ToString());
+}

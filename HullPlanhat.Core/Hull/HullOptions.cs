@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HullPlanhat.Core.Hull;
+
+/// <summary>Configuration section <c>Hull</c>.</summary>
+public sealed class HullOptions
+{
+    /// <summary>Only the Sandbox and tests turn this off.</summary>
+    public bool VerifySignature { get; set; } = true;
+
+    /// <summary>Comma-separated hosts (and their subdomains) allowed to serve the signing key.</summary>
+    [Required]
+    public string TrustedKeyHosts { get; set; } = "hullapp.io,hull.io";
+
+    /// <summary>Overrides <c>https://firehose.&lt;org domain&gt;</c> (tests, Sandbox).</summary>
+    public Uri? FirehoseUrl { get; set; }
+
+    /// <summary>Largest notification body accepted; Hull's own ceiling is 20 MB.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxBodyBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>Entries per firehose POST.</summary>
+    [Range(1, 100)]
+    public int FirehoseBatchSize { get; set; } = 100;
+
+    public IReadOnlyList<string> TrustedHosts =>
+        TrustedKeyHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

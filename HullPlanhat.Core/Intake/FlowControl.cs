@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+
+namespace HullPlanhat.Core.Intake;
+
+/// <summary>Hull's flow-control answer (hull-protocol.md §1.6).</summary>
+public sealed record FlowControl(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("size")] int Size,
+    [property: JsonPropertyName("in")] int In,
+    [property: JsonPropertyName("in_time")] int InTime);
+
+public sealed record SmartNotifierResponse(
+    [property: JsonPropertyName("flow_control")] FlowControl FlowControl,
+    [property: JsonPropertyName("metrics")] IReadOnlyList<object> Metrics,
+    [property: JsonPropertyName("errors")] IReadOnlyList<string> Errors);
+
+/// <summary>Configuration section <c>Hull:FlowControl</c>; defaults are the original connector's.</summary>
+public sealed class FlowControlOptions
+{
+    public int UserSize { get; set; } = 200;
+    public int AccountSize { get; set; } = 20;
+    public int In { get; set; } = 5;
+    public int InTime { get; set; } = 60_000;
+
+    public FlowControl Next(string channel) =>
+        new("next", channel == Hull.HullChannels.UserUpdate ? UserSize : AccountSize, In, InTime);
+
+    /// <summary>Channels we do not handle: acknowledged so Hull moves on.</summary>
+    public static FlowControl Unsupported { get; } = new("next", 10, 5, 10);
+
+    /// <summary>Transient failures and invalid requests: Hull retries later.</summary>
+    public static FlowControl Retry { get; } = new("retry", 10, 1000, 10);
+
+    /// <summary>Too large: Hull resends in batches of one.</summary>
+    public static FlowControl RetrySmaller { get; } = new("retry", 1, 1000, 10);
+}

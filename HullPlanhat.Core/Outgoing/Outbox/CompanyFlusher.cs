@@ -1,0 +1,188 @@
+using System.Text.Json.Nodes;
+using HullPlanhat.Core.Hull;
+using HullPlanhat.Core.Logging;
+using HullPlanhat.Core.Planhat;
+using HullPlanhat.Core.Storage;
+using HullPlanhat.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HullPlanhat.Core.Outgoing.Outbox;
+
+/// <summary>
+/// Drains a connector's staged companies: <c>PUT /companies</c> in bulk (keyed by <c>_id</c> when
+/// known, else <c>externalId</c>; a company with neither is created once with <c>POST</c>), then
+/// their licenses with <c>PUT /licenses</c>; then records each row's outcome.
+/// </summary>
+public sealed class CompanyFlusher(
+    PlanhatClient planhat,
+    OutboxStore outbox,
+    SyncStateStore syncState,
+    RowFailureHandler failures,
+    HullFirehoseClient firehose,
+    IOptions<PlanhatOptions> planhatOptions,
+    IOptions<OutboxOptions> outboxOptions,
+    ProductMetrics metrics,
+    ILogger<CompanyFlusher> logger)
+{
+    public async Task FlushAsync(ConnectorRecord connector, PlanhatConnection connection, CancellationToken cancellationToken)
+    {
+        var chunkSize = planhatOptions.Value.BulkChunkSize;
+        for (var chunk = 0; chunk < outboxOptions.Value.MaxChunksPerRun; chunk++)
+        {
+            var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Company, chunkSize, cancellationToken);
+            if (rows.Count > 0)
+            {
+                await FlushChunkAsync(connector, connection, rows, cancellationToken);
+            }
+
+            if (rows.Count < chunkSize)
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task FlushChunkAsync(ConnectorRecord connector, PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
+    {
+        var outcomes = await UpsertCompaniesAsync(connection, rows, cancellationToken);
+        await UpsertLicensesAsync(connection, rows, outcomes, cancellationToken);
+
+        var succeeded = new List<(OutboxRow Row, string PlanhatId)>();
+        foreach (var (row, outcome) in rows.Zip(outcomes))
+        {
+            using var scope = logger.ForAccount(row.HullClaims);
+            if (outcome is { Succeeded: true, PlanhatId: { } planhatId })
+            {
+                succeeded.Add((row, planhatId));
+                logger.AccountSucceeded(planhatId, row.PlanhatId is null ? "upsert" : "update");
+            }
+            else
+            {
+                var error = outcome.Error ?? "Planhat did not report this company's id.";
+                var (attempts, _) = await failures.FailAsync(row, error, cancellationToken);
+                logger.AccountFailed(error, attempts);
+            }
+        }
+
+        await syncState.SaveAsync(connector.Id, OutboxObjectTypes.Company,
+            succeeded.Select(s => (s.Row.HullId, new SyncState(s.Row.Hash, s.PlanhatId, s.Row.Payload["externalId"]?.ToString()))), cancellationToken);
+        await outbox.CompleteAsync(succeeded.Select(s => s.Row), cancellationToken);
+        metrics.Synced(OutboxObjectTypes.Company, "outgoing", succeeded.Count);
+        logger.FlushCompleted(OutboxObjectTypes.Company, rows.Count, succeeded.Count, rows.Count - succeeded.Count, 0);
+        await WriteBackAsync(connector, succeeded, cancellationToken);
+    }
+
+    private async Task<BulkRowOutcome[]> UpsertCompaniesAsync(PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
+    {
+        var outcomes = new BulkRowOutcome[rows.Count];
+        var keyed = new List<(int Index, JsonObject Item)>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var item = (JsonObject)rows[i].Payload.DeepClone();
+            if (rows[i].PlanhatId is { } id)
+            {
+                item["_id"] = id;
+            }
+
+            if (item["_id"] is null && item["externalId"] is null)
+            {
+                outcomes[i] = await CreateAsync(connection, item, cancellationToken);
+            }
+            else
+            {
+                keyed.Add((i, item));
+            }
+        }
+
+        if (keyed.Count > 0)
+        {
+            var items = keyed.Select(k => k.Item).ToList();
+            var matched = await PlanhatCalls.TryAsync(
+                async () => BulkResultMatcher.Match(items, await planhat.BulkUpsertAsync(connection, "companies", items, cancellationToken)),
+                error => items.Select(_ => new BulkRowOutcome(false, null, error)).ToArray(), cancellationToken);
+            for (var k = 0; k < keyed.Count; k++)
+            {
+                outcomes[keyed[k].Index] = matched[k] is { Succeeded: true, PlanhatId: null }
+                    ? await LookUpIdAsync(connection, keyed[k].Item, cancellationToken)
+                    : matched[k];
+            }
+        }
+
+        return outcomes;
+    }
+
+    private Task<BulkRowOutcome> CreateAsync(PlanhatConnection connection, JsonObject item, CancellationToken cancellationToken) =>
+        PlanhatCalls.TryAsync(
+            async () => (await planhat.CreateAsync(connection, "companies", item, cancellationToken))["_id"]?.ToString() is { } id
+                ? new BulkRowOutcome(true, id, null)
+                : new BulkRowOutcome(false, null, "Planhat created the company without returning its id."),
+            error => new BulkRowOutcome(false, null, error), cancellationToken);
+
+    // Planhat does not list unchanged rows; their id is needed for licenses, endusers and Hull.
+    private Task<BulkRowOutcome> LookUpIdAsync(PlanhatConnection connection, JsonObject item, CancellationToken cancellationToken) =>
+        PlanhatCalls.TryAsync(
+            async () =>
+            {
+                var externalId = item["externalId"]!.ToString();
+                var found = await planhat.QueryAsync(connection, $"leancompanies?externalId={Uri.EscapeDataString(externalId)}", cancellationToken);
+                return found.FirstOrDefault()?["_id"]?.ToString() is { } id
+                    ? new BulkRowOutcome(true, id, null)
+                    : new BulkRowOutcome(false, null, "Planhat accepted the company but no company has its externalId.");
+            },
+            error => new BulkRowOutcome(false, null, error), cancellationToken);
+
+    private async Task UpsertLicensesAsync(PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, BulkRowOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        var licenses = new List<(int Row, JsonObject License)>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (outcomes[i] is { Succeeded: true, PlanhatId: { } companyId } && rows[i].Attachments is { Count: > 0 } attached)
+            {
+                licenses.AddRange(attached.OfType<JsonObject>().Select(l =>
+                {
+                    var license = (JsonObject)l.DeepClone();
+                    license["companyId"] = companyId;
+                    return (i, license);
+                }));
+            }
+        }
+
+        foreach (var chunk in licenses.Chunk(planhatOptions.Value.BulkChunkSize))
+        {
+            var items = chunk.Select(c => c.License).ToList();
+            var matched = await PlanhatCalls.TryAsync(
+                async () => BulkResultMatcher.Match(items, await planhat.BulkUpsertAsync(connection, "licenses", items, cancellationToken), scopeKey: "companyId"),
+                error => items.Select(_ => new BulkRowOutcome(false, null, error)).ToArray(), cancellationToken);
+            foreach (var (license, outcome) in chunk.Zip(matched).Where(p => !p.Second.Succeeded))
+            {
+                // The company is in Planhat but its licenses are not: keep its id, retry the whole row.
+                outcomes[license.Row] = new(false, outcomes[license.Row].PlanhatId, $"License {license.License["externalId"]}: {outcome.Error}");
+            }
+        }
+    }
+
+    private async Task WriteBackAsync(ConnectorRecord connector, List<(OutboxRow Row, string PlanhatId)> succeeded, CancellationToken cancellationToken)
+    {
+        var entries = succeeded
+            .Where(s => s.Row.Context?["hullPlanhatId"]?.ToString() != s.PlanhatId)
+            .Select(s => FirehoseEntry.AccountTraits(
+                HullClaims.WithAnonymousId(s.Row.HullClaims, "planhat:" + s.PlanhatId),
+                new JsonObject { ["planhat/id"] = s.PlanhatId }))
+            .ToList();
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await firehose.SendAsync(connector, entries, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Planhat has the companies and our sync state has their ids, so nothing is lost.
+            logger.FirehoseFailed(e.Message);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HullPlanhat.Core.Outgoing.Outbox;
+
+/// <summary>Configuration section <c>Outbox</c>.</summary>
+public sealed class OutboxOptions
+{
+    /// <summary>Failed flush attempts before a row goes to the dead-letter table.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Wait before a failed row's next attempt; doubles with each attempt.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bulk calls per object type and connector in one flush run (5,000 rows each).</summary>
+    [Range(1, 1000)]
+    public int MaxChunksPerRun { get; set; } = 20;
+
+    public TimeSpan RetryDelayAfter(int attempts) =>
+        TimeSpan.FromTicks(Math.Min(RetryDelay.Ticks * (1L << Math.Min(attempts, 10)), TimeSpan.FromHours(1).Ticks));
+}

@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
+using HullPlanhat.Core.Storage;
+
+namespace HullPlanhat.Core.Outgoing.Outbox;
+
+/// <summary>
+/// The <c>outbox</c> table: one partition per connector, one row per staged object
+/// (row key <c>{type}_{hull id}</c>).
+/// </summary>
+public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
+{
+    private TableClient Table => storage.Table(StorageNames.OutboxTable);
+
+    public async Task StageAsync(OutboxRow row, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        await Table.UpsertEntityAsync(ToEntity(row with { StagedAt = clock.GetUtcNow(), NotBefore = DateTimeOffset.MinValue, Attempts = 0, LastError = null }),
+            TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Drops a staged row whose change was undone before it was flushed.</summary>
+    public async Task RemoveAsync(string connectorId, string objectType, string hullId, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        try
+        {
+            await Table.DeleteEntityAsync(TableKeys.Encode(connectorId), RowKey(objectType, hullId), ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Nothing was staged.
+        }
+    }
+
+    /// <summary>The rows of one type that are due, oldest key first, at most <paramref name="max"/>.</summary>
+    public async Task<IReadOnlyList<OutboxRow>> ReadDueAsync(string connectorId, string objectType, int max, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var partition = TableKeys.Encode(connectorId);
+        var from = objectType + "_";
+        var to = objectType + "`"; // the character after '_': bounds the prefix range
+        var now = clock.GetUtcNow();
+        var rows = new List<OutboxRow>();
+        await foreach (var entity in Table.QueryAsync<TableEntity>(
+            e => e.PartitionKey == partition && e.RowKey.CompareTo(from) >= 0 && e.RowKey.CompareTo(to) < 0, cancellationToken: cancellationToken))
+        {
+            var row = FromEntity(entity);
+            if (row.NotBefore <= now)
+            {
+                rows.Add(row);
+                if (rows.Count == max)
+                {
+                    break;
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Removes flushed rows, unless a newer change replaced them meanwhile.</summary>
+    public async Task CompleteAsync(IEnumerable<OutboxRow> rows, CancellationToken cancellationToken)
+    {
+        foreach (var row in rows)
+        {
+            try
+            {
+                await Table.DeleteEntityAsync(TableKeys.Encode(row.ConnectorId), RowKey(row.ObjectType, row.HullId), row.ETag, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Replaced by a newer change (412) or already gone (404): the newer row stays staged.
+            }
+        }
+    }
+
+    /// <summary>Records a failed attempt; the row waits <paramref name="retryAfter"/> before its next try.</summary>
+    public async Task FailAsync(OutboxRow row, string error, TimeSpan retryAfter, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(TableKeys.Encode(row.ConnectorId), RowKey(row.ObjectType, row.HullId))
+        {
+            ["Attempts"] = row.Attempts + 1,
+            ["LastError"] = error.Length > 4000 ? error[..4000] : error,
+            ["NotBefore"] = clock.GetUtcNow() + retryAfter,
+        };
+        try
+        {
+            await Table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // A newer change replaced the row: it starts over with fresh attempts.
+        }
+    }
+
+    private static string RowKey(string objectType, string hullId) => $"{objectType}_{TableKeys.Encode(hullId)}";
+
+    private static TableEntity ToEntity(OutboxRow row)
+    {
+        var entity = new TableEntity(TableKeys.Encode(row.ConnectorId), RowKey(row.ObjectType, row.HullId))
+        {
+            ["ConnectorId"] = row.ConnectorId,
+            ["ObjectType"] = row.ObjectType,
+            ["HullId"] = row.HullId,
+            ["Hash"] = row.Hash,
+            ["PlanhatId"] = row.PlanhatId,
+            ["HullClaims"] = row.HullClaims.ToJsonString(),
+            ["Context"] = row.Context?.ToJsonString(),
+            ["Attempts"] = row.Attempts,
+            ["LastError"] = row.LastError,
+            ["StagedAt"] = row.StagedAt,
+            ["NotBefore"] = row.NotBefore,
+        };
+        LargeText.Write(entity, "Payload", row.Payload.ToJsonString());
+        LargeText.Write(entity, "Attachments", row.Attachments?.ToJsonString());
+        return entity;
+    }
+
+    private static OutboxRow FromEntity(TableEntity entity) => new()
+    {
+        ConnectorId = entity.GetString("ConnectorId"),
+        ObjectType = entity.GetString("ObjectType"),
+        HullId = entity.GetString("HullId"),
+        Payload = JsonNode.Parse(LargeText.Read(entity, "Payload") ?? "{}") as JsonObject ?? [],
+        Attachments = LargeText.Read(entity, "Attachments") is { } attachments ? JsonNode.Parse(attachments) as JsonArray : null,
+        Hash = entity.GetString("Hash"),
+        PlanhatId = entity.GetString("PlanhatId"),
+        HullClaims = JsonNode.Parse(entity.GetString("HullClaims") ?? "{}") as JsonObject ?? [],
+        Context = entity.GetString("Context") is { } context ? JsonNode.Parse(context) as JsonObject : null,
+        Attempts = entity.GetInt32("Attempts") ?? 0,
+        LastError = entity.GetString("LastError"),
+        StagedAt = entity.GetDateTimeOffset("StagedAt") ?? DateTimeOffset.MinValue,
+        NotBefore = entity.GetDateTimeOffset("NotBefore") ?? DateTimeOffset.MinValue,
+        ETag = entity.ETag,
+    };
+}

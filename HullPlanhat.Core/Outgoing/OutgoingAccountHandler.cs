@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HullPlanhat.Core.Hosting;
+using HullPlanhat.Core.Hull;
+using HullPlanhat.Core.Json;
+using HullPlanhat.Core.Logging;
+using HullPlanhat.Core.Outgoing.Outbox;
+using HullPlanhat.Core.Planhat;
+using HullPlanhat.Core.Storage;
+using HullPlanhat.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HullPlanhat.Core.Outgoing;
+
+/// <summary>
+/// <c>OutgoingAccount</c> (queue <c>planhat-accounts</c>): filter, map and validate one Hull account,
+/// then stage it in the outbox — or skip it, at zero Planhat calls, when Planhat already has it.
+/// </summary>
+public sealed class OutgoingAccountHandler(
+    ClaimCheckReader claimChecks,
+    ConnectorRegistry connectors,
+    PlanhatUsersCache planhatUsers,
+    SyncStateStore syncState,
+    OutboxStore outbox,
+    IOptions<PlanhatOptions> planhatOptions,
+    ProductMetrics metrics,
+    ILogger<OutgoingAccountHandler> logger) : IQueueFunction
+{
+    public async Task HandleAsync(string messageText, CancellationToken cancellationToken)
+    {
+        var message = JsonSerializer.Deserialize(await claimChecks.ReadAsync(messageText, cancellationToken), CoreJsonContext.Default.OutgoingAccountMessage)
+            ?? throw new InvalidDataException("Empty account message.");
+        var connector = await connectors.FindAsync(message.ConnectorId, cancellationToken)
+            ?? throw new InvalidOperationException($"Connector {message.ConnectorId} is not registered.");
+
+        using (logger.ForConnector(connector.Id, connector.Organization))
+        using (logger.ForAccount(message.Account))
+        {
+            await SyncAsync(connector, message, cancellationToken);
+        }
+
+        await claimChecks.ReleaseAsync(messageText, cancellationToken);
+    }
+
+    private async Task SyncAsync(ConnectorRecord connector, OutgoingAccountMessage message, CancellationToken cancellationToken)
+    {
+        var account = message.Account;
+        var settings = connector.Settings;
+        var filtered = AccountFilter.Evaluate(account, message.AccountSegmentIds, settings, message.IsExport);
+        if (filtered.Count > 0)
+        {
+            Skip(SkipReasons.Join(filtered));
+            return;
+        }
+
+        var hullId = HullMessages.String(account, "id") ?? HullMessages.String(account, "external_id");
+        if (hullId is null)
+        {
+            Skip("The account has neither a Hull id nor an external_id.");
+            return;
+        }
+
+        var company = CompanyMapper.Map(account, settings);
+        var licenses = LicenseMapper.Map(account, settings);
+        foreach (var problem in licenses.Problems)
+        {
+            logger.LicenseSkipped(problem);
+        }
+
+        var connection = PlanhatConnection.For(connector, planhatOptions.Value)!;
+        var userIds = CompanyValidator.NeedsPlanhatUsers(company) ? await planhatUsers.GetIdsAsync(connection, cancellationToken) : null;
+        var invalid = CompanyValidator.Validate(company, userIds);
+        if (invalid.Count > 0)
+        {
+            Skip(SkipReasons.Join(invalid));
+            return;
+        }
+
+        var hash = CanonicalJson.Hash(new JsonObject { ["company"] = company.DeepClone(), ["licenses"] = licenses.Licenses?.DeepClone() });
+        var accepted = await syncState.GetAsync(connector.Id, OutboxObjectTypes.Company, hullId, cancellationToken);
+        if (accepted?.Hash == hash)
+        {
+            // A change undone before the flush must not be sent either.
+            await outbox.RemoveAsync(connector.Id, OutboxObjectTypes.Company, hullId, cancellationToken);
+            Skip(SkipReasons.AlreadyInSync);
+            return;
+        }
+
+        var hullPlanhatId = HullAttributePath.Read(account, "planhat.id")?.ToString();
+        await outbox.StageAsync(new OutboxRow
+        {
+            ConnectorId = connector.Id,
+            ObjectType = OutboxObjectTypes.Company,
+            HullId = hullId,
+            Payload = company,
+            Attachments = licenses.Licenses,
+            Hash = hash,
+            PlanhatId = hullPlanhatId ?? accepted?.PlanhatId,
+            HullClaims = HullClaims.ForAccount(account),
+            Context = new JsonObject { ["hullPlanhatId"] = hullPlanhatId },
+        }, cancellationToken);
+        logger.AccountStaged(hash);
+    }
+
+    private void Skip(string reason)
+    {
+        logger.AccountSkipped(reason);
+        metrics.Skipped(OutboxObjectTypes.Company, reason);
+    }
+}

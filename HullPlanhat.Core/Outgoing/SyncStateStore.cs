@@ -1,0 +1,62 @@
+using Azure;
+using Azure.Data.Tables;
+using HullPlanhat.Core.Storage;
+
+namespace HullPlanhat.Core.Outgoing;
+
+/// <summary>What Planhat last accepted for one Hull object.</summary>
+public sealed record SyncState(string Hash, string? PlanhatId, string? ExternalId);
+
+/// <summary>
+/// The <c>syncstate</c> table, one partition per connector: per Hull object the hash Planhat last
+/// accepted and its Planhat id (<c>{type}_{hull id}</c>), and Planhat ids by external id
+/// (<c>{type}ext_{external id}</c>) so endusers can find their company before Hull knows its id.
+/// </summary>
+public sealed class SyncStateStore(StorageClients storage)
+{
+    private TableClient Table => storage.Table(StorageNames.SyncStateTable);
+
+    public async Task<SyncState?> GetAsync(string connectorId, string objectType, string hullId, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(connectorId), $"{objectType}_{TableKeys.Encode(hullId)}", cancellationToken: cancellationToken);
+        return response.HasValue && response.Value is { } e
+            ? new SyncState(e.GetString("Hash"), e.GetString("PlanhatId"), e.GetString("ExternalId"))
+            : null;
+    }
+
+    public async Task<string?> FindPlanhatIdByExternalIdAsync(string connectorId, string objectType, string externalId, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(connectorId), $"{objectType}ext_{TableKeys.Encode(externalId)}", cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value!.GetString("PlanhatId") : null;
+    }
+
+    /// <summary>Records accepted objects, in table transactions of up to 100 rows.</summary>
+    public async Task SaveAsync(string connectorId, string objectType, IEnumerable<(string HullId, SyncState State)> accepted, CancellationToken cancellationToken)
+    {
+        var partition = TableKeys.Encode(connectorId);
+        var actions = new List<TableTransactionAction>();
+        foreach (var (hullId, state) in accepted)
+        {
+            actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(partition, $"{objectType}_{TableKeys.Encode(hullId)}")
+            {
+                ["Hash"] = state.Hash,
+                ["PlanhatId"] = state.PlanhatId,
+                ["ExternalId"] = state.ExternalId,
+            }));
+            if (state is { ExternalId: { } externalId, PlanhatId: { } planhatId })
+            {
+                actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(partition, $"{objectType}ext_{TableKeys.Encode(externalId)}")
+                {
+                    ["PlanhatId"] = planhatId,
+                }));
+            }
+        }
+
+        // A transaction may not touch the same row twice: keep the last action per row.
+        var distinct = actions.GroupBy(a => a.Entity.RowKey).Select(g => g.Last()).ToList();
+        await Parallel.ForEachAsync(distinct.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (batch, ct) => await Table.SubmitTransactionAsync(batch, ct));
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+
+namespace HullPlanhat.Core.Planhat;
+
+/// <summary>What Planhat did with one row of a bulk upsert.</summary>
+/// <param name="Succeeded">Accepted (inserted, updated or unchanged).</param>
+/// <param name="PlanhatId">Its Planhat id, when known.</param>
+/// <param name="Error">Planhat's message for a refused row.</param>
+public readonly record struct BulkRowOutcome(bool Succeeded, string? PlanhatId, string? Error);
+
+/// <summary>
+/// Matches a bulk upsert response back to the rows sent (pure). Rows are keyed by <c>_id</c> or
+/// <c>externalId</c>; an error names the row by the same key. A row that neither succeeded nor
+/// failed by name was unchanged (<c>nonupdates</c>) — unless some error could not be matched,
+/// in which case it might be that one, and is reported failed so it is retried (upserts are idempotent).
+/// </summary>
+public static class BulkResultMatcher
+{
+    public static IReadOnlyList<BulkRowOutcome> Match(IReadOnlyList<JsonObject> rows, BulkUpsertResult result, string? scopeKey = null)
+    {
+        var byId = result.SucceededKeys.Where(k => k.Id is not null).Select(k => k.Id!).ToHashSet(StringComparer.Ordinal);
+        var idByExternal = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in result.SucceededKeys.Where(k => k is { ExternalId: not null, Id: not null }))
+        {
+            idByExternal[key.ExternalId!] = key.Id!;
+        }
+
+        var errors = result.Errors.OfType<JsonObject>().ToList();
+        var matchedErrors = new HashSet<JsonObject>(ReferenceEqualityComparer.Instance);
+        var outcomes = new BulkRowOutcome[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            var id = Text(row, "_id");
+            var externalId = Text(row, "externalId");
+            var scope = scopeKey is null ? null : Text(row, scopeKey);
+            var error = errors.FirstOrDefault(e =>
+                (id is not null && Text(e, "_id") == id)
+                || (id is null && externalId is not null && Text(e, "externalId") == externalId && (scope is null || Text(e, scopeKey!) is null || Text(e, scopeKey!) == scope)));
+            if (error is not null)
+            {
+                matchedErrors.Add(error);
+                outcomes[i] = new(false, id, Text(error, "error") ?? Text(error, "message") ?? error.ToJsonString());
+            }
+            else if (id is not null)
+            {
+                outcomes[i] = new(true, id, null);
+            }
+            else
+            {
+                outcomes[i] = new(true, externalId is not null && idByExternal.TryGetValue(externalId, out var found) ? found : null, null);
+            }
+        }
+
+        var unmatched = result.Errors.Count() - matchedErrors.Count;
+        if (unmatched > 0)
+        {
+            var message = $"Planhat reported {unmatched} error(s) it did not attribute to a row: {string.Join("; ", result.Errors.Where(e => e is not JsonObject o || !matchedErrors.Contains(o)).Take(3).Select(e => e?.ToJsonString()))}";
+            for (var i = 0; i < rows.Count; i++)
+            {
+                // Only rows Planhat did not confirm by key are in doubt.
+                var confirmed = outcomes[i].PlanhatId is { } pid && (byId.Contains(pid) || Text(rows[i], "_id") is null);
+                if (outcomes[i].Succeeded && !confirmed)
+                {
+                    outcomes[i] = new(false, outcomes[i].PlanhatId, message);
+                }
+            }
+        }
+
+        return outcomes;
+    }
+
+    private static string? Text(JsonObject source, string key) =>
+        source[key] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
+}

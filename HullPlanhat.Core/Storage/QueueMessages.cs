@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace HullPlanhat.Core.Storage;
+
+/// <summary>One Hull account change, as queued on <c>planhat-accounts</c>.</summary>
+public sealed record OutgoingAccountMessage
+{
+    [JsonPropertyName("connectorId")] public required string ConnectorId { get; init; }
+    [JsonPropertyName("notificationId")] public string? NotificationId { get; init; }
+    [JsonPropertyName("isExport")] public bool IsExport { get; init; }
+    [JsonPropertyName("account")] public required JsonObject Account { get; init; }
+    [JsonPropertyName("accountSegmentIds")] public IReadOnlyList<string> AccountSegmentIds { get; init; } = [];
+}
+
+/// <summary>One Hull user change (with its account and events), as queued on <c>planhat-users</c>.</summary>
+public sealed record OutgoingUserMessage
+{
+    [JsonPropertyName("connectorId")] public required string ConnectorId { get; init; }
+    [JsonPropertyName("notificationId")] public string? NotificationId { get; init; }
+    [JsonPropertyName("isExport")] public bool IsExport { get; init; }
+    [JsonPropertyName("user")] public required JsonObject User { get; init; }
+    [JsonPropertyName("account")] public JsonObject? Account { get; init; }
+    [JsonPropertyName("segmentIds")] public IReadOnlyList<string> SegmentIds { get; init; } = [];
+    [JsonPropertyName("accountSegmentIds")] public IReadOnlyList<string> AccountSegmentIds { get; init; } = [];
+    [JsonPropertyName("events")] public JsonArray? Events { get; init; }
+}
+
+/// <summary>Stands in the queue for a message too large for it; the body is in a blob.</summary>
+public sealed record ClaimCheck([property: JsonPropertyName("$claimCheck")] string BlobName);

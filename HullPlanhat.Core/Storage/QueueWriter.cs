@@ -1,0 +1,62 @@
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+
+namespace HullPlanhat.Core.Storage;
+
+/// <summary>
+/// Sends messages to the product's queues (Base64, as the Functions host expects). A message
+/// over the queue's 64 KiB limit goes to a blob and the queue gets a <see cref="ClaimCheck"/>.
+/// </summary>
+public sealed class QueueWriter(StorageClients storage)
+{
+    // 64 KiB after Base64 (4/3 growth), with room for the envelope.
+    internal const int MaxInlineBytes = 46 * 1024;
+
+    public async Task SendAsync(string queue, string messageJson, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var text = Encoding.UTF8.GetByteCount(messageJson) <= MaxInlineBytes
+            ? messageJson
+            : await StoreClaimCheckAsync(queue, messageJson, cancellationToken);
+        await storage.Queue(queue).SendMessageAsync(text, cancellationToken);
+    }
+
+    private async Task<string> StoreClaimCheckAsync(string queue, string messageJson, CancellationToken cancellationToken)
+    {
+        var blobName = $"{queue}/{DateTime.UtcNow:yyyy-MM-dd}/{Guid.NewGuid():N}.json";
+        var blob = storage.Container(StorageNames.ClaimCheckContainer).GetBlobClient(blobName);
+        await blob.UploadAsync(BinaryData.FromString(messageJson), cancellationToken);
+        return JsonSerializer.Serialize(new ClaimCheck(blobName), CoreJsonContext.Default.ClaimCheck);
+    }
+}
+
+/// <summary>Resolves a queue message that may be a claim check, and removes the blob once handled.</summary>
+public sealed class ClaimCheckReader(StorageClients storage)
+{
+    public async Task<string> ReadAsync(string messageText, CancellationToken cancellationToken)
+    {
+        if (AsClaimCheck(messageText) is not { } claim)
+        {
+            return messageText;
+        }
+
+        var content = await Blob(claim).DownloadContentAsync(cancellationToken);
+        return content.Value.Content.ToString();
+    }
+
+    public async Task ReleaseAsync(string messageText, CancellationToken cancellationToken)
+    {
+        if (AsClaimCheck(messageText) is { } claim)
+        {
+            await Blob(claim).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        }
+    }
+
+    private BlobClient Blob(ClaimCheck claim) => storage.Container(StorageNames.ClaimCheckContainer).GetBlobClient(claim.BlobName);
+
+    private static ClaimCheck? AsClaimCheck(string messageText) =>
+        messageText.StartsWith("{\"$claimCheck\"", StringComparison.Ordinal)
+            ? JsonSerializer.Deserialize(messageText, CoreJsonContext.Default.ClaimCheck)
+            : null;
+}

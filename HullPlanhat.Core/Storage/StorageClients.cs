@@ -1,0 +1,71 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using HullPlanhat.Core.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace HullPlanhat.Core.Storage;
+
+/// <summary>
+/// Clients for the one storage account (<c>AzureWebJobsStorage</c>): a connection string, or, as on
+/// Azure with a managed identity, <c>AzureWebJobsStorage:accountName</c> / <c>…ServiceUri</c>.
+/// Tables, containers and queues are created once, on first use.
+/// </summary>
+public sealed class StorageClients
+{
+    private readonly TableServiceClient tables;
+    private readonly BlobServiceClient blobs;
+    private readonly QueueServiceClient queues;
+    private readonly Lazy<Task> provisioned;
+
+    public StorageClients(IConfiguration configuration)
+    {
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var connectionString = configuration["AzureWebJobsStorage"];
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            tables = new TableServiceClient(connectionString);
+            blobs = new BlobServiceClient(connectionString);
+            queues = new QueueServiceClient(connectionString, queueOptions);
+        }
+        else
+        {
+            var section = configuration.GetSection("AzureWebJobsStorage");
+            var account = section["accountName"];
+            Uri Endpoint(string key, string service) =>
+                section[key] is { Length: > 0 } uri ? new Uri(uri)
+                : account is { Length: > 0 } ? new Uri($"https://{account}.{service}.core.windows.net")
+                : throw new InvalidOperationException("Set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage:accountName.");
+            TokenCredential credential = section["clientId"] is { Length: > 0 } clientId
+                ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+                : new DefaultAzureCredential();
+            tables = new TableServiceClient(Endpoint("tableServiceUri", "table"), credential);
+            blobs = new BlobServiceClient(Endpoint("blobServiceUri", "blob"), credential);
+            queues = new QueueServiceClient(Endpoint("queueServiceUri", "queue"), credential, queueOptions);
+        }
+
+        provisioned = new Lazy<Task>(ProvisionAsync);
+    }
+
+    public Task EnsureCreatedAsync() => provisioned.Value;
+
+    public TableClient Table(string name) => tables.GetTableClient(name);
+
+    public BlobContainerClient Container(string name) => blobs.GetBlobContainerClient(name);
+
+    public QueueClient Queue(string name) => queues.GetQueueClient(name);
+
+    private async Task ProvisionAsync()
+    {
+        string[] tableNames = [StorageNames.ConnectorsTable, StorageNames.OutboxTable, StorageNames.SyncStateTable,
+            StorageNames.DeadLettersTable, StorageNames.JobsTable, StorageNames.HashesTable];
+        var queueNames = TriggerTable.All.Where(t => t.Queue is not null).SelectMany(t => new[] { t.Queue!, StorageNames.PoisonQueue(t.Queue!) });
+        await Task.WhenAll(
+            tableNames.Select(n => Table(n).CreateIfNotExistsAsync())
+                .Concat(queueNames.Select(n => (Task)Queue(n).CreateIfNotExistsAsync()))
+                .Append(Container(StorageNames.ClaimCheckContainer).CreateIfNotExistsAsync())
+                .Append(Container(StorageNames.LocksContainer).CreateIfNotExistsAsync()));
+    }
+}
