@@ -1,0 +1,98 @@
+using Azure;
+using Azure.Storage.Blobs.Specialized;
+using HullPlanhat.Core.Storage;
+
+namespace HullPlanhat.SelfHost.Hosting;
+
+/// <summary>
+/// A blob lease per function name, so a timer function runs on one instance at a time across all
+/// hosts sharing the storage account (as the Functions runtime does for timers).
+/// </summary>
+public sealed class FunctionLock(StorageClients storage, ILogger<FunctionLock> logger)
+{
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(20);
+
+    /// <returns>False when another instance holds the lock and <paramref name="waitFor"/> ran out.</returns>
+    public async Task<bool> RunExclusiveAsync(string name, TimeSpan waitFor, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var blob = storage.Container(StorageNames.LocksContainer).GetBlobClient(name);
+        if (!await blob.ExistsAsync(cancellationToken))
+        {
+            try
+            {
+                await blob.UploadAsync(BinaryData.FromString(name), overwrite: false, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Created by another instance, or leased already.
+            }
+        }
+
+        var lease = blob.GetBlobLeaseClient();
+        var deadline = DateTimeOffset.UtcNow + waitFor;
+        while (!await TryAcquireAsync(lease, cancellationToken))
+        {
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+
+        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewal = RenewAsync(lease, renewing.Token);
+        try
+        {
+            await work(cancellationToken);
+            return true;
+        }
+        finally
+        {
+            await renewing.CancelAsync();
+            await renewal;
+            try
+            {
+                await lease.ReleaseAsync(cancellationToken: CancellationToken.None);
+            }
+            catch (RequestFailedException e)
+            {
+                logger.LogWarning("Could not release the lock of {Function}: {Status}", name, e.Status);
+            }
+        }
+    }
+
+    private static async Task<bool> TryAcquireAsync(BlobLeaseClient lease, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await lease.AcquireAsync(LeaseDuration, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    private async Task RenewAsync(BlobLeaseClient lease, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(RenewEvery, cancellationToken);
+                await lease.RenewAsync(cancellationToken: cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (RequestFailedException e)
+        {
+            logger.LogWarning("Lost a function lock lease: {Status}", e.Status);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using Azure.Storage.Queues.Models;
+using HullPlanhat.Core.Hosting;
+using HullPlanhat.Core.Logging;
+using HullPlanhat.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace HullPlanhat.SelfHost.Hosting;
+
+/// <summary>
+/// Runs a queue function as the Functions host would: competing consumer, adaptive polling,
+/// retry after a visibility timeout, poison queue after <see cref="SelfHostOptions.MaxDequeueCount"/> dequeues.
+/// </summary>
+public sealed class QueueListener(
+    TriggerDefinition function,
+    StorageClients storage,
+    FunctionDispatcher dispatcher,
+    IOptions<SelfHostOptions> options,
+    ILogger<QueueListener> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var queue = storage.Queue(function.Queue!);
+        var idle = TimeSpan.FromMilliseconds(50);
+        await storage.EnsureCreatedAsync();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            QueueMessage[] messages;
+            try
+            {
+                messages = (await queue.ReceiveMessagesAsync(settings.QueueBatchSize, settings.ProcessingTimeout, stoppingToken)).Value;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Polling {Queue} failed: {Error}", function.Queue, e.Message);
+                messages = [];
+            }
+
+            if (messages.Length == 0)
+            {
+                idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, settings.MaxPollingInterval.Ticks));
+                await Task.Delay(idle, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                continue;
+            }
+
+            idle = TimeSpan.FromMilliseconds(50);
+            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = settings.QueueConcurrency, CancellationToken = stoppingToken },
+                (message, ct) => new ValueTask(HandleAsync(message, ct)));
+        }
+    }
+
+    private async Task HandleAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        var queue = storage.Queue(function.Queue!);
+        try
+        {
+            await dispatcher.InvokeQueueAsync(function.Name, message.Body.ToString(), cancellationToken);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.FunctionFailed(e, function.Name, e.Message);
+            if (message.DequeueCount >= options.Value.MaxDequeueCount)
+            {
+                await storage.Queue(StorageNames.PoisonQueue(function.Queue!)).SendMessageAsync(message.Body, cancellationToken: CancellationToken.None);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+                logger.MessagePoisoned(function.Queue!, message.DequeueCount);
+            }
+            else
+            {
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.Value.VisibilityTimeout, cancellationToken: CancellationToken.None);
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HullPlanhat.SelfHost.Hosting;
+
+/// <summary>Configuration section <c>SelfHost</c>: how this host imitates the Functions runtime.</summary>
+public sealed class SelfHostOptions
+{
+    /// <summary>Key for <c>POST /admin/functions/{name}</c> (header <c>x-functions-key</c>); unset disables it.</summary>
+    public string? MasterKey { get; set; }
+
+    /// <summary>Messages fetched per queue poll (Azure Queues allow 32).</summary>
+    [Range(1, 32)]
+    public int QueueBatchSize { get; set; } = 32;
+
+    /// <summary>Messages handled at once per queue.</summary>
+    [Range(1, 256)]
+    public int QueueConcurrency { get; set; } = 16;
+
+    /// <summary>As host.json's maxDequeueCount: then the message goes to the poison queue.</summary>
+    [Range(1, 100)]
+    public int MaxDequeueCount { get; set; } = 5;
+
+    public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a failed message stays invisible before its next try.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a message is hidden while it is being handled.</summary>
+    public TimeSpan ProcessingTimeout { get; set; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,50 @@
+using Cronos;
+using HullPlanhat.Core.Hosting;
+using HullPlanhat.Core.Logging;
+
+namespace HullPlanhat.SelfHost.Hosting;
+
+/// <summary>
+/// Runs a timer function on its cron schedule (six fields, seconds first, read from the
+/// function's setting), under its <see cref="FunctionLock"/>. <c>AzureWebJobs:{Name}:Disabled</c>
+/// turns the schedule off, as on Azure; the admin endpoint still runs it.
+/// </summary>
+public sealed class TimerScheduler(
+    TriggerDefinition function,
+    IConfiguration configuration,
+    FunctionLock functionLock,
+    FunctionDispatcher dispatcher,
+    TimeProvider clock,
+    ILogger<TimerScheduler> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (configuration.GetValue<bool>($"AzureWebJobs:{function.Name}:Disabled"))
+        {
+            logger.LogInformation("Timer {Function} is disabled by configuration.", function.Name);
+            return;
+        }
+
+        var expression = configuration[function.ScheduleSetting!] ?? TriggerTable.DefaultSchedules[function.ScheduleSetting!];
+        var schedule = CronExpression.Parse(expression, CronFormat.IncludeSeconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var next = schedule.GetNextOccurrence(clock.GetUtcNow(), TimeZoneInfo.Utc);
+            if (next is null)
+            {
+                return;
+            }
+
+            await Task.Delay(next.Value - clock.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock, stoppingToken);
+            try
+            {
+                // An occurrence that finds the lock taken is skipped, as on Azure.
+                await functionLock.RunExclusiveAsync(function.Name, TimeSpan.Zero, ct => dispatcher.InvokeTimerAsync(function.Name, ct), stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.FunctionFailed(e, function.Name, e.Message);
+            }
+        }
+    }
+}

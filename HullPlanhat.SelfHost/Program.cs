@@ -1,0 +1,40 @@
+using HullPlanhat.Core;
+using HullPlanhat.Core.Hosting;
+using HullPlanhat.SelfHost.Hosting;
+using HullPlanhat.SelfHost.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+{
+    InitialData = new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" },
+});
+
+builder.Logging.ClearProviders();
+builder.Logging.AddConsole(o => o.FormatterName = HullJsonConsoleFormatter.Name)
+    .AddConsoleFormatter<HullJsonConsoleFormatter, ConsoleFormatterOptions>();
+builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+
+builder.Services.AddHullPlanhatCore(builder.Configuration);
+builder.Services.AddOptions<SelfHostOptions>().Bind(builder.Configuration.GetSection("SelfHost")).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<FunctionLock>();
+foreach (var function in TriggerTable.All)
+{
+    switch (function.Kind)
+    {
+        case TriggerKind.Queue:
+            builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueListener>(sp, function));
+            break;
+        case TriggerKind.Timer:
+            builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerScheduler>(sp, function));
+            break;
+    }
+}
+
+var app = builder.Build();
+app.MapHttpFunctions();
+app.MapAdminFunctions();
+app.Run();
+
+/// <summary>Entry point; public so tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

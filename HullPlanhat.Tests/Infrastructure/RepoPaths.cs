@@ -1,0 +1,23 @@
+namespace HullPlanhat.Tests;
+
+/// <summary>Locates the repository (the folder holding HullPlanhat.sln) and the shared specs beside it.</summary>
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary><c>../shared</c> next to the checkout (design, specs, fixtures).</summary>
+    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "HullPlanhat.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("HullPlanhat.sln not found above " + AppContext.BaseDirectory);
+    }
+}
