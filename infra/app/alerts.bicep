@@ -41,7 +41,7 @@ var rules = [
     displayName: 'Hull⇄Planhat: a message reached a poison queue'
     description: 'A queue message failed 5 times and the Functions host moved it to planhat-accounts-poison or planhat-users-poison. Inspect the poison queue, fix the cause, then re-queue the message.'
     severity: 1
-    query: 'traces | where message has "MaxDequeueCount" or message has "-poison" | summarize Moved = count()'
+    query: 'traces | where message has "MaxDequeueCount" or message contains "-poison" | summarize Moved = count()'
     measure: 'Moved'
     threshold: 0
     window: 'PT15M'
