@@ -1,0 +1,10 @@
+namespace HullPlanhat.Sandbox.Hull;
+
+/// <summary>How <see cref="NotificationSender"/> may tamper with a notification's signature.</summary>
+/// <param name="JtiOverride">Sign this jti instead of the body's notification_id.</param>
+/// <param name="ForgedKey">Sign with a key pair whose public key is NOT the one served.</param>
+/// <param name="OmitSignatureHeaders">Send only <c>x-hull-smart-notifier: true</c>, no signature headers.</param>
+public sealed record SignatureOptions(string? JtiOverride = null, bool ForgedKey = false, bool OmitSignatureHeaders = false)
+{
+    public static SignatureOptions Valid { get; } = new();
+}
