@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace HullPlanhat.Tests.Infrastructure;
+
+/// <summary>
+/// Azure Storage for the tests: the emulator named by <c>HULLPLANHAT_TEST_STORAGE</c> (CI starts
+/// one), else a private in-memory Azurite from node_modules on free loopback ports.
+/// </summary>
+public sealed class AzuriteFixture : IAsyncDisposable
+{
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private Process? azurite;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public static async Task<AzuriteFixture> StartAsync()
+    {
+        var fixture = new AzuriteFixture();
+        if (Environment.GetEnvironmentVariable("HULLPLANHAT_TEST_STORAGE") is { Length: > 0 } external)
+        {
+            fixture.ConnectionString = external;
+            return fixture;
+        }
+
+        var script = Path.Combine(RepoPaths.Root, "node_modules", "azurite", "dist", "src", "azurite.js");
+        if (!File.Exists(script))
+        {
+            throw new InvalidOperationException($"Azurite is not installed ({script}). Run 'npm ci' in {RepoPaths.Root} (./build.sh test does it).");
+        }
+
+        int blob = FreePort(), queue = FreePort(), table = FreePort();
+        fixture.azurite = Process.Start(new ProcessStartInfo("node",
+            [script, "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry",
+             "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
+             "--tableHost", "127.0.0.1", "--tablePort", $"{table}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        fixture.azurite.OutputDataReceived += (_, _) => { };
+        fixture.azurite.ErrorDataReceived += (_, _) => { };
+        fixture.azurite.BeginOutputReadLine();
+        fixture.azurite.BeginErrorReadLine();
+        await fixture.WaitForPortsAsync(blob, queue, table);
+        fixture.ConnectionString =
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+            $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;" +
+            $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
+        return fixture;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (azurite is { HasExited: false })
+        {
+            azurite.Kill(entireProcessTree: true);
+            await azurite.WaitForExitAsync();
+        }
+
+        azurite?.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task WaitForPortsAsync(params int[] ports)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        foreach (var port in ports)
+        {
+            while (true)
+            {
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, port);
+                    break;
+                }
+                catch (SocketException) when (DateTime.UtcNow < deadline && azurite is not { HasExited: true })
+                {
+                    await Task.Delay(100);
+                }
+            }
+        }
+    }
+}

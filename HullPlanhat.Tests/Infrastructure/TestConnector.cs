@@ -1,0 +1,35 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using HullPlanhat.Sandbox.Hull;
+using HullPlanhat.Sandbox.Planhat;
+
+namespace HullPlanhat.Tests.Infrastructure;
+
+/// <summary>One test's Hull connector and its private Planhat tenant in the Sandbox.</summary>
+public sealed class TestConnector(ProductFixture product, SandboxConnector connector, string planhatToken)
+{
+    public SandboxConnector Hull => connector;
+    public string Id => connector.Id;
+    public string PlanhatToken => planhatToken;
+
+    public Task<HttpResponseMessage> SendAccountsAsync(IEnumerable<JsonObject> accounts) =>
+        product.Sender.SendAsync(product.SmartNotifierUrl, NotificationBuilder.AccountUpdate(connector, accounts));
+
+    /// <summary>Accounts in the whitelisted segment, as Hull would send them.</summary>
+    public static JsonObject AccountMessage(JsonObject account) =>
+        NotificationBuilder.AccountMessage(account, accountSegments: [new JsonObject { ["id"] = "seg-accounts", ["name"] = "Customers" }]);
+
+    /// <summary>Waits until the account queue worker decided (staged or skipped) <paramref name="count"/> accounts.</summary>
+    public Task WaitForAccountDecisionsAsync(int count) =>
+        ProductFixture.WaitUntilAsync(
+            () => Task.FromResult(AccountDecisions >= count), $"{count} accounts were staged or skipped", TimeSpan.FromSeconds(120));
+
+    public int AccountDecisions =>
+        product.Logs.For(Id, "outgoing.account.staged").Count + product.Logs.For(Id, "outgoing.account.skip").Count;
+
+    public IReadOnlyList<CapturedLog> Logs(string eventName) => product.Logs.For(Id, eventName);
+
+    public Task<IReadOnlyList<SandboxCall>> PlanhatCallsAsync() => product.SandboxAdmin.GetCallsAsync(planhatToken);
+
+    public Task<IReadOnlyList<JsonObject>> PlanhatAsync(ObjectKind kind) => product.SandboxAdmin.GetObjectsAsync(planhatToken, kind);
+}
