@@ -84,6 +84,47 @@ public sealed class HullTests(SandboxFixture fx)
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
 
+    [Fact]
+    public async Task Firehose_accepts_a_raw_hmac_token_with_a_short_secret_like_jwt_simple_makes()
+    {
+        var connector = SandboxConnector.Create() with { Secret = "abc" };
+        await fx.Admin.RegisterConnectorAsync(connector);
+        static string B64(string s) => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(s));
+        var unsigned = B64("{\"typ\":\"JWT\",\"alg\":\"HS256\"}") + "." +
+            B64($"{{\"iss\":\"{connector.Id}\",\"iat\":1,\"io.hull.asUser\":{{\"email\":\"a@b.c\"}},\"io.hull.subjectType\":\"user\"}}");
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes("abc"), Encoding.UTF8.GetBytes(unsigned));
+        using var http = new HttpClient();
+
+        var response = await PostFirehose(http, connector, unsigned + "." + Base64UrlEncoder.Encode(mac));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("a@b.c", Assert.Single(await fx.Admin.GetFirehoseAsync(connector.Id)).AsUser!["email"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Tampered_notifications_and_the_sign_endpoint()
+    {
+        var connector = SandboxConnector.Create();
+        var json = NotificationBuilder.UserUpdate(connector, [new JsonObject { ["email"] = "a@b.c", ["id"] = "u1" }]);
+        var sender = fx.Server.CreateSender();
+
+        using var bare = sender.CreateRequest(fx.Server.PublicKeyUrl, json, new SignatureOptions(OmitSignatureHeaders: true));
+        Assert.False(bare.Headers.Contains("x-hull-smart-notifier-signature"));
+        using var wrongJti = sender.CreateRequest(fx.Server.PublicKeyUrl, json, new SignatureOptions(JtiOverride: "other"));
+        Assert.Equal("other", new JsonWebToken(wrongJti.Headers.GetValues("x-hull-smart-notifier-signature").Single()).Id);
+
+        var message = JsonNode.Parse(json)!["messages"]![0]!;
+        Assert.Equal("a@b.c", message["user"]!["email"]!.GetValue<string>());
+        Assert.NotNull(message["changes"]);
+
+        var signed = await fx.Admin.SignAsync("n-1");
+        Assert.Equal(fx.Server.PublicKeyUrl.ToString(), signed.PublicKeyUrl);
+        Assert.Equal("n-1", new JsonWebToken(signed.Signature).Id);
+
+        using var response = await sender.SendAsync(fx.Server.PublicKeyUrl, json);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     private static async Task<TokenValidationResult> Verify(string jwt, string pem)
     {
         using var rsa = RSA.Create();
