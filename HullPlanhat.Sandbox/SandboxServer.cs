@@ -44,6 +44,9 @@ public sealed class SandboxServer : IAsyncDisposable
 
     public Uri PublicKeyUrl { get; }
 
+    /// <summary>Signalled when the host is asked to stop (SIGINT/SIGTERM when run standalone).</summary>
+    internal CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>PEM of the Hull public key served at <see cref="PublicKeyUrl"/>.</summary>
     public string PublicKeyPem => _state.Keys.PublicKeyPem;
 

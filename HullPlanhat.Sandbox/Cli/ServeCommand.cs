@@ -15,13 +15,6 @@ internal static class ServeCommand
             EnableLogging = true,
         };
 
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-
         await using var server = await SandboxServer.StartAsync(options);
         server.CreateTenant(DemoTenant.Token, DemoTenant.TenantId, users: DemoTenant.Users());
 
@@ -41,7 +34,7 @@ internal static class ServeCommand
 
         try
         {
-            await Task.Delay(Timeout.Infinite, stop.Token);
+            await Task.Delay(Timeout.Infinite, server.Stopping);
         }
         catch (OperationCanceledException)
         {

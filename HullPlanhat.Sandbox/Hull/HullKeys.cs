@@ -14,6 +14,8 @@ public sealed class HullKeys : IDisposable
     private readonly RSA _key = RSA.Create(2048);
     private readonly RSA _forged = RSA.Create(2048);
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly SigningCredentials _credentials;
+    private readonly SigningCredentials _forgedCredentials;
     private readonly TimeProvider _time;
     private int _publicKeyCalls;
 
@@ -21,6 +23,8 @@ public sealed class HullKeys : IDisposable
     {
         _time = time;
         PublicKeyPem = _key.ExportSubjectPublicKeyInfoPem();
+        _credentials = new SigningCredentials(new RsaSecurityKey(_key), SecurityAlgorithms.RsaSha256);
+        _forgedCredentials = new SigningCredentials(new RsaSecurityKey(_forged), SecurityAlgorithms.RsaSha256);
     }
 
     /// <summary>PEM (<c>-----BEGIN PUBLIC KEY-----</c>) of the real key.</summary>
@@ -43,7 +47,7 @@ public sealed class HullKeys : IDisposable
             Claims = new Dictionary<string, object> { [JwtRegisteredClaimNames.Jti] = jti },
             IssuedAt = now,
             Expires = now.AddHours(1),
-            SigningCredentials = new SigningCredentials(new RsaSecurityKey(forged ? _forged : _key), SecurityAlgorithms.RsaSha256),
+            SigningCredentials = forged ? _forgedCredentials : _credentials,
         };
         return _handler.CreateToken(descriptor);
     }
