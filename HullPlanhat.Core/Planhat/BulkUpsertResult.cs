@@ -13,13 +13,13 @@ public sealed record BulkKey(
 public sealed record BulkUpsertResult
 {
     [JsonPropertyName("created")] public int Created { get; init; }
-    [JsonPropertyName("createdErrors")] public JsonArray CreatedErrors { get; init; } = [];
-    [JsonPropertyName("insertsKeys")] public IReadOnlyList<BulkKey> InsertsKeys { get; init; } = [];
+    [JsonPropertyName("createdErrors")] public JsonArray CreatedErrors { get; set; } = [];
+    [JsonPropertyName("insertsKeys")] public IReadOnlyList<BulkKey> InsertsKeys { get; set; } = [];
     [JsonPropertyName("updated")] public int Updated { get; init; }
-    [JsonPropertyName("updatedErrors")] public JsonArray UpdatedErrors { get; init; } = [];
-    [JsonPropertyName("updatesKeys")] public IReadOnlyList<BulkKey> UpdatesKeys { get; init; } = [];
+    [JsonPropertyName("updatedErrors")] public JsonArray UpdatedErrors { get; set; } = [];
+    [JsonPropertyName("updatesKeys")] public IReadOnlyList<BulkKey> UpdatesKeys { get; set; } = [];
     [JsonPropertyName("nonupdates")] public int NonUpdates { get; init; }
-    [JsonPropertyName("permissionErrors")] public JsonArray PermissionErrors { get; init; } = [];
+    [JsonPropertyName("permissionErrors")] public JsonArray PermissionErrors { get; set; } = [];
 
     public IEnumerable<BulkKey> SucceededKeys => InsertsKeys.Concat(UpdatesKeys);
 

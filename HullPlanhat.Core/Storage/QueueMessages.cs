@@ -10,7 +10,7 @@ public sealed record OutgoingAccountMessage
     [JsonPropertyName("notificationId")] public string? NotificationId { get; init; }
     [JsonPropertyName("isExport")] public bool IsExport { get; init; }
     [JsonPropertyName("account")] public required JsonObject Account { get; init; }
-    [JsonPropertyName("accountSegmentIds")] public IReadOnlyList<string> AccountSegmentIds { get; init; } = [];
+    [JsonPropertyName("accountSegmentIds")] public IReadOnlyList<string> AccountSegmentIds { get; set; } = [];
 }
 
 /// <summary>One Hull user change (with its account and events), as queued on <c>planhat-users</c>.</summary>
@@ -21,8 +21,8 @@ public sealed record OutgoingUserMessage
     [JsonPropertyName("isExport")] public bool IsExport { get; init; }
     [JsonPropertyName("user")] public required JsonObject User { get; init; }
     [JsonPropertyName("account")] public JsonObject? Account { get; init; }
-    [JsonPropertyName("segmentIds")] public IReadOnlyList<string> SegmentIds { get; init; } = [];
-    [JsonPropertyName("accountSegmentIds")] public IReadOnlyList<string> AccountSegmentIds { get; init; } = [];
+    [JsonPropertyName("segmentIds")] public IReadOnlyList<string> SegmentIds { get; set; } = [];
+    [JsonPropertyName("accountSegmentIds")] public IReadOnlyList<string> AccountSegmentIds { get; set; } = [];
     [JsonPropertyName("events")] public JsonArray? Events { get; init; }
 }
 

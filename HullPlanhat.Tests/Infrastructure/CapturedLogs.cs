@@ -5,7 +5,7 @@ namespace HullPlanhat.Tests.Infrastructure;
 
 /// <summary>A log line as the product wrote it: Hull event name, fields and scope values.</summary>
 public sealed record CapturedLog(string Category, LogLevel Level, string? EventName, string Message,
-    IReadOnlyDictionary<string, object?> Data, IReadOnlyDictionary<string, object?> Context)
+    IReadOnlyDictionary<string, object?> Data, IReadOnlyDictionary<string, object?> Context, Exception? Exception = null)
 {
     public string? this[string key] => Data.TryGetValue(key, out var value) ? value?.ToString() : null;
 }
@@ -58,7 +58,7 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
                     }
                 }
             }, context);
-            owner.entries.Enqueue(new CapturedLog(category, logLevel, eventId.Name, formatter(state, exception), data, context));
+            owner.entries.Enqueue(new CapturedLog(category, logLevel, eventId.Name, formatter(state, exception), data, context, exception));
         }
     }
 }

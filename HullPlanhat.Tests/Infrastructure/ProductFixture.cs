@@ -34,6 +34,7 @@ public sealed class ProductFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Current = this;
         Azurite = await AzuriteFixture.StartAsync();
         Sandbox = await SandboxServer.StartAsync(new SandboxOptions());
         SandboxAdmin = Sandbox.CreateClient();
@@ -120,6 +121,12 @@ public sealed class ProductFixture : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
+    /// <summary>The recent warnings and errors of the hosted product, for failure messages.</summary>
+    private static string LastLogs => string.Join(Environment.NewLine, Current?.Logs.All.Where(l => l.Level >= LogLevel.Warning).TakeLast(10)
+        .Select(l => $"{l.Level} {l.EventName ?? l.Category}: {l.Message} {l.Exception}") ?? []);
+
+    private static ProductFixture? Current { get; set; }
+
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
@@ -127,7 +134,7 @@ public sealed class ProductFixture : IAsyncLifetime
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException("Timed out waiting until " + what);
+                throw new TimeoutException("Timed out waiting until " + what + Environment.NewLine + LastLogs);
             }
 
             await Task.Delay(100);
