@@ -1,5 +1,7 @@
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.Hull;
+using HullPlanhat.Core.Incoming;
+using HullPlanhat.Core.InternalApi;
 using HullPlanhat.Core.Intake;
 using HullPlanhat.Core.Outgoing;
 using HullPlanhat.Core.Outgoing.Outbox;
@@ -49,6 +51,10 @@ public static class ServiceCollectionExtensions
         services.AddKeyedSingleton<IHttpFunction, SmartNotifierHandler>(TriggerTable.SmartNotifier);
         services.AddKeyedSingleton<IQueueFunction, OutgoingAccountHandler>(TriggerTable.OutgoingAccount);
         services.AddKeyedSingleton<ITimerFunction, OutboxFlusher>(TriggerTable.FlushOutbox);
+
+        services.AddOutgoingUsers();
+        services.AddIncoming();
+        services.AddInternalApi();
         return services;
     }
 
