@@ -1,4 +1,4 @@
-namespace HullPlanhat.Tests;
+namespace HullPlanhat.Testing;
 
 /// <summary>Locates the repository (the folder holding HullPlanhat.sln) and the shared specs beside it.</summary>
 public static class RepoPaths

@@ -2,22 +2,22 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace HullPlanhat.Tests.Infrastructure;
+namespace HullPlanhat.Testing;
 
 /// <summary>
 /// Azure Storage for the tests: the emulator named by <c>HULLPLANHAT_TEST_STORAGE</c> (CI starts
 /// one), else a private in-memory Azurite from node_modules on free loopback ports.
 /// </summary>
-public sealed class AzuriteFixture : IAsyncDisposable
+public sealed class AzuriteProcess : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private Process? azurite;
 
     public string ConnectionString { get; private set; } = "";
 
-    public static async Task<AzuriteFixture> StartAsync()
+    public static async Task<AzuriteProcess> StartAsync()
     {
-        var fixture = new AzuriteFixture();
+        var fixture = new AzuriteProcess();
         if (Environment.GetEnvironmentVariable("HULLPLANHAT_TEST_STORAGE") is { Length: > 0 } external)
         {
             fixture.ConnectionString = external;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace HullPlanhat.Tests.Infrastructure;
+namespace HullPlanhat.Testing;
 
 /// <summary>A log line as the product wrote it: Hull event name, fields and scope values.</summary>
 public sealed record CapturedLog(string Category, LogLevel Level, string? EventName, string Message,

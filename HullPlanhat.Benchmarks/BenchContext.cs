@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using HullPlanhat.Sandbox.Hull;
+using HullPlanhat.Sandbox.Planhat;
+using HullPlanhat.Testing;
+
+namespace HullPlanhat.Benchmarks;
+
+/// <summary>A fresh connector with its own Sandbox tenant, and the measuring helpers scenarios share.</summary>
+public sealed class BenchContext(ProductHost product, SandboxConnector connector, string token)
+{
+    public ProductHost Product => product;
+    public SandboxConnector Connector => connector;
+    public string Token => token;
+
+    public static async Task<BenchContext> CreateAsync(ProductHost product, JsonObject settings)
+    {
+        var token = "bench-" + Guid.NewGuid().ToString("N");
+        var tenantId = "tenant-" + Guid.NewGuid().ToString("N");
+        await product.SandboxAdmin.CreateTenantAsync(token, tenantId, rpm: 200);
+        settings["personal_acccess_token"] = token;
+        settings["tenant_id"] = tenantId;
+        return new BenchContext(product, SandboxConnector.Create(settings), token);
+    }
+
+    public async Task SendAsync(string notificationJson)
+    {
+        using var response = await product.Sender.SendAsync(product.SmartNotifierUrl, notificationJson);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public int Logged(params string[] eventNames) => eventNames.Sum(n => product.Logs.For(connector.Id, n).Count);
+
+    public async Task WaitForLogsAsync(int count, params string[] eventNames)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (Logged(eventNames) < count)
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(20))
+            {
+                throw new TimeoutException($"Only {Logged(eventNames)} of {count} {string.Join("/", eventNames)} logs.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task<IReadOnlyList<SandboxCall>> CallsAsync() => await product.SandboxAdmin.GetCallsAsync(token);
+}

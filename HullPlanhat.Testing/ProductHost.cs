@@ -1,0 +1,110 @@
+using System.Net;
+using HullPlanhat.Sandbox;
+using HullPlanhat.Sandbox.Client;
+using HullPlanhat.Sandbox.Hull;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace HullPlanhat.Testing;
+
+/// <summary>
+/// The product as it runs: Azurite, the Sandbox (Planhat + Hull over HTTP) and the SelfHost on
+/// real Kestrel over loopback. Timers are off; callers run them through the admin endpoint.
+/// </summary>
+public sealed class ProductHost : IAsyncDisposable
+{
+    public const string MasterKey = "test-master-key";
+    private WebApplicationFactory<Program>? factory;
+
+    public AzuriteProcess Azurite { get; private set; } = null!;
+    public SandboxServer Sandbox { get; private set; } = null!;
+    public SandboxClient SandboxAdmin { get; private set; } = null!;
+    public NotificationSender Sender { get; private set; } = null!;
+    public CapturedLogs Logs { get; } = new();
+    public HttpClient Http { get; private set; } = null!;
+    public Uri BaseAddress { get; private set; } = null!;
+    public IServiceProvider Services => factory!.Services;
+    public Uri SmartNotifierUrl => new(BaseAddress, "smart-notifier");
+
+    /// <param name="settings">Host settings on top of the test defaults.</param>
+    /// <param name="minimumLevel">Benchmarks capture less to measure the product, not the capture.</param>
+    public static async Task<ProductHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, LogLevel minimumLevel = LogLevel.Debug)
+    {
+        var host = new ProductHost();
+        host.Azurite = await AzuriteProcess.StartAsync();
+        host.Sandbox = await SandboxServer.StartAsync(new SandboxOptions());
+        host.SandboxAdmin = host.Sandbox.CreateClient();
+        host.Sender = host.Sandbox.CreateSender();
+
+        var all = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = host.Azurite.ConnectionString,
+            ["Planhat:ApiBaseUrl"] = host.Sandbox.PlanhatApiBaseUrl.ToString(),
+            ["Planhat:AnalyticsBaseUrl"] = host.Sandbox.AnalyticsBaseUrl.ToString(),
+            ["Planhat:RetryBaseDelay"] = "00:00:00.050",
+            ["Planhat:MaxRetries"] = "8",
+            ["Hull:FirehoseUrl"] = host.Sandbox.FirehoseUrl.ToString(),
+            ["Hull:ApiBaseUrl"] = new Uri(host.Sandbox.BaseAddress, "hull/api/v1").ToString(),
+            ["Hull:TrustedKeyHosts"] = "127.0.0.1",
+            ["Outbox:RetryDelay"] = "00:00:00",
+            ["SelfHost:MasterKey"] = MasterKey,
+            ["SelfHost:MaxPollingInterval"] = "00:00:00.200",
+            ["AzureWebJobs:FlushOutbox:Disabled"] = "true",
+            ["AzureWebJobs:FetchCompanies:Disabled"] = "true",
+            ["AzureWebJobs:FetchEndusers:Disabled"] = "true",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        host.factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            foreach (var (key, value) in all)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            builder.ConfigureLogging(logging => logging.AddProvider(host.Logs).SetMinimumLevel(minimumLevel));
+        });
+        host.factory.UseKestrel(0);
+        host.factory.StartServer();
+        host.Http = host.factory.CreateClient();
+        host.Http.Timeout = TimeSpan.FromMinutes(10);
+        host.BaseAddress = host.Http.BaseAddress!;
+        return host;
+    }
+
+    /// <summary>Runs a timer function to completion through <c>POST /admin/functions/{name}</c>.</summary>
+    public async Task RunFunctionAsync(string name)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"admin/functions/{name}");
+        request.Headers.Add("x-functions-key", MasterKey);
+        using var response = await Http.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"{name} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        if (factory is not null)
+        {
+            await factory.DisposeAsync();
+        }
+
+        SandboxAdmin?.Dispose();
+        if (Sandbox is not null)
+        {
+            await Sandbox.DisposeAsync();
+        }
+
+        if (Azurite is not null)
+        {
+            await Azurite.DisposeAsync();
+        }
+    }
+}
