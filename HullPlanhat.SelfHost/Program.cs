@@ -16,6 +16,7 @@ builder.Logging.AddConsole(o => o.FormatterName = HullJsonConsoleFormatter.Name)
 builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 
 builder.Services.AddHullPlanhatCore(builder.Configuration);
+builder.Services.AddSelfHostTelemetry(builder.Configuration);
 builder.Services.AddOptions<SelfHostOptions>().Bind(builder.Configuration.GetSection("SelfHost")).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<FunctionLock>();
 foreach (var function in TriggerTable.All)

@@ -68,7 +68,7 @@ public sealed class ProductHost : IAsyncDisposable
 
             builder.ConfigureLogging(logging => logging.AddProvider(host.Logs).SetMinimumLevel(minimumLevel));
         });
-        host.factory.UseKestrel(0);
+        host.factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         host.factory.StartServer();
         host.Http = host.factory.CreateClient();
         host.Http.Timeout = TimeSpan.FromMinutes(10);

@@ -17,6 +17,9 @@ public sealed class QueueListener(
     IOptions<SelfHostOptions> options,
     ILogger<QueueListener> logger) : BackgroundService
 {
+    /// <summary>The function this service runs.</summary>
+    public TriggerDefinition Function => function;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;

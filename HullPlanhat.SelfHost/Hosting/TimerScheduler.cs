@@ -17,6 +17,9 @@ public sealed class TimerScheduler(
     TimeProvider clock,
     ILogger<TimerScheduler> logger) : BackgroundService
 {
+    /// <summary>The function this service runs.</summary>
+    public TriggerDefinition Function => function;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (configuration.GetValue<bool>($"AzureWebJobs:{function.Name}:Disabled"))
