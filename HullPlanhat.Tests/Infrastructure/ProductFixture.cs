@@ -48,6 +48,7 @@ public sealed class ProductFixture : IAsyncLifetime
             ["Planhat:RetryBaseDelay"] = "00:00:00.050",
             ["Planhat:MaxRetries"] = "8",
             ["Hull:FirehoseUrl"] = Sandbox.FirehoseUrl.ToString(),
+            ["Hull:ApiBaseUrl"] = new Uri(Sandbox.BaseAddress, "hull/api/v1/").ToString(),
             ["Hull:TrustedKeyHosts"] = "127.0.0.1",
             ["Outbox:RetryDelay"] = "00:00:00",
             ["SelfHost:MasterKey"] = MasterKey,
