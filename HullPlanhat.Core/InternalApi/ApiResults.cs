@@ -26,7 +26,7 @@ public sealed class JsonBytesResult(int statusCode, byte[] body, IReadOnlyDictio
 /// <summary>The internal API's answers.</summary>
 public static class ApiResults
 {
-    public const string BasicChallenge = "Basic realm=\"hull-planhat\", charset=\"UTF-8\"";
+    public const string BasicChallenge = "Basic realm=\"hull-planhat\"";
 
     public static IResult Error(int status, string message, IReadOnlyDictionary<string, string>? headers = null) =>
         new JsonBytesResult(status, JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(message), InternalApiJsonContext.Default.ErrorBody), headers);
