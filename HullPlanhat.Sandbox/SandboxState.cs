@@ -25,7 +25,7 @@ internal sealed class SandboxState : IDisposable
         _gate = new PlanhatGate(Tenants, clock, options.RequestsPerMinute);
         _planhat = new PlanhatEndpoints(objects, new BulkUpsert(stamper), options.MaxPageSize);
         _analytics = new AnalyticsEndpoints(Tenants, clock);
-        _hull = new HullEndpoints(Keys, new FirehoseSink(Connectors, clock));
+        _hull = new HullEndpoints(Keys, new FirehoseSink(Connectors, clock), Connectors);
         TenantAdmin = new TenantAdminEndpoints(Tenants, objects);
         _hullAdmin = new HullAdminEndpoints(Connectors, Keys);
     }

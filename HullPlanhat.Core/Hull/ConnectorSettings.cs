@@ -25,7 +25,7 @@ public sealed record ConnectorSettings
 
     [JsonPropertyName("contact_synchronized_segments")] public IReadOnlyList<string> ContactSynchronizedSegments { get; set; } = [];
     [JsonPropertyName("contact_events")] public IReadOnlyList<string> ContactEvents { get; set; } = [];
-    [JsonPropertyName("contact_attributes_outbound")] public IReadOnlyList<FieldMapping> ContactAttributesOutbound { get; init; } =
+    [JsonPropertyName("contact_attributes_outbound")] public IReadOnlyList<FieldMapping> ContactAttributesOutbound { get; set; } =
         [new("name", "name"), new("email", "email")];
     [JsonPropertyName("contact_custom_attributes_outbound")] public IReadOnlyList<FieldMapping> ContactCustomAttributesOutbound { get; set; } = [];
 

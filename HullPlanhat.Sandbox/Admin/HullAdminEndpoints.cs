@@ -22,6 +22,9 @@ public sealed class HullAdminEndpoints
         var group = app.MapGroup("/_sandbox/hull");
         group.MapPost("/connectors", (Delegate)Register);
         group.MapPut("/connectors/{id}/faults", SetFaults);
+        group.MapGet("/connectors/{id}/status", (string id) => _registry.Find(id)?.LastStatus is { } status
+            ? Results.Json(status)
+            : JsonResults.Error(404, "No status reported"));
         group.MapGet("/firehose", (string? connectorId) => Results.Json(Entries(connectorId)));
         group.MapDelete("/firehose", (string? connectorId) => ClearFirehose(connectorId));
         group.MapGet("/public-key/calls", () => Results.Json(new JsonObject { ["count"] = _keys.PublicKeyCalls }));

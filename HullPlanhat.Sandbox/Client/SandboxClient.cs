@@ -116,6 +116,19 @@ public sealed class SandboxClient : IDisposable
     public Task SetFirehoseFaultsAsync(string connectorId, FaultConfig faults, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Put, $"_sandbox/hull/connectors/{Esc(connectorId)}/faults", JsonSerializer.SerializeToNode(faults, Json), ct);
 
+    /// <summary>The last status the connector PUT to Hull (<c>/hull/api/v1/{id}/status</c>), or null.</summary>
+    public async Task<JsonObject?> GetConnectorStatusAsync(string connectorId, CancellationToken ct = default)
+    {
+        try
+        {
+            return await SendAsync<JsonObject>(HttpMethod.Get, $"_sandbox/hull/connectors/{Esc(connectorId)}/status", null, ct);
+        }
+        catch (HttpRequestException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Firehose entries accepted for <paramref name="connectorId"/> (all connectors when null).</summary>
     public Task<IReadOnlyList<FirehoseEntry>> GetFirehoseAsync(string? connectorId, CancellationToken ct = default) =>
         SendAsync<IReadOnlyList<FirehoseEntry>>(HttpMethod.Get, "_sandbox/hull/firehose" + ConnectorQuery(connectorId), null, ct);

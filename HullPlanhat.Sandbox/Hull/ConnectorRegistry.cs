@@ -23,6 +23,15 @@ public sealed class RegisteredConnector
 
     public FaultInjector Faults { get; } = new();
 
+    /// <summary>The last body PUT to <c>/hull/api/v1/{id}/status</c>, if any.</summary>
+    public System.Text.Json.Nodes.JsonObject? LastStatus
+    {
+        get => Volatile.Read(ref _lastStatus);
+        set => Volatile.Write(ref _lastStatus, value);
+    }
+
+    private System.Text.Json.Nodes.JsonObject? _lastStatus;
+
     public void Record(IEnumerable<FirehoseEntry> entries)
     {
         lock (_gate)

@@ -1,3 +1,5 @@
+using HullPlanhat.Sandbox.Infrastructure;
+
 namespace HullPlanhat.Sandbox.Hull;
 
 /// <summary>Hull's side under <c>/hull</c>: the public key URL and the firehose.</summary>
@@ -6,11 +8,13 @@ public sealed class HullEndpoints
     public const string Prefix = "/hull";
     private readonly HullKeys _keys;
     private readonly FirehoseSink _firehose;
+    private readonly ConnectorRegistry _connectors;
 
-    public HullEndpoints(HullKeys keys, FirehoseSink firehose)
+    public HullEndpoints(HullKeys keys, FirehoseSink firehose, ConnectorRegistry connectors)
     {
         _keys = keys;
         _firehose = firehose;
+        _connectors = connectors;
     }
 
     public void Map(IEndpointRouteBuilder app)
@@ -21,5 +25,26 @@ public sealed class HullEndpoints
         group.MapMethods("/public-key", [HttpMethods.Post, HttpMethods.Get], () =>
             Results.Text(_keys.ServePublicKey(), "text/plain"));
         group.MapPost("/firehose", (Delegate)_firehose.HandleAsync);
+        group.MapPut("/api/v1/{id}/status", ReportStatus);
+    }
+
+    // Hull's REST API status update: the connector's own id and secret in the Hull-* headers.
+    private async Task<IResult> ReportStatus(HttpContext ctx, string id)
+    {
+        var headers = ctx.Request.Headers;
+        if (_connectors.Find(id) is not { } connector
+            || headers["Hull-App-Id"].ToString() != id
+            || headers["Hull-Access-Token"].ToString() != connector.Credentials.Secret)
+        {
+            return JsonResults.Error(401, "Invalid Hull credentials");
+        }
+
+        if ((await JsonBody.ReadAsync(ctx.Request, ctx.RequestAborted)).Node is not System.Text.Json.Nodes.JsonObject status)
+        {
+            return JsonResults.Error(400, "Body must be a JSON object");
+        }
+
+        connector.LastStatus = status;
+        return Results.Json(status);
     }
 }
