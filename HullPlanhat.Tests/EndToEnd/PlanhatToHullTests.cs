@@ -119,6 +119,26 @@ public sealed class PlanhatToHullTests(ProductFixture product, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Endusers_Hull_did_not_accept_get_no_hash_and_are_sent_on_the_next_run_without_repeating_the_others()
+    {
+        var connector = await RegisteredConnectorAsync();
+        var ids = await SeedEndusersAsync(connector, 250); // three firehose requests of 100, 100, 50
+
+        await product.SandboxAdmin.SetFirehoseFaultsAsync(connector.Id, new FaultConfig(FailureRate: 1, Statuses: [503], AfterCalls: 2));
+        await product.RunFunctionAsync(TriggerTable.FetchEndusers);
+        Assert.Single(connector.Logs("incoming.job.error"));
+        Assert.Equal(200, (await UserEntriesAsync(connector)).Count);
+        Assert.Equal(200, connector.Logs("incoming.user.success").Count);
+
+        await product.SandboxAdmin.SetFirehoseFaultsAsync(connector.Id, FaultConfig.None);
+        await product.RunFunctionAsync(TriggerTable.FetchEndusers);
+
+        var users = await UserEntriesAsync(connector);
+        Assert.Equal(ids.Select(id => "planhat:" + id).Order(), users.Select(u => u.AsUser!["anonymous_id"]!.ToString()).Order());
+        Assert.Single(connector.Logs("incoming.job.success"));
+    }
+
+    [Fact]
     public async Task The_interval_setting_prevents_a_second_run_inside_the_window()
     {
         var connector = await RegisteredConnectorAsync(intervalMinutes: 180);
