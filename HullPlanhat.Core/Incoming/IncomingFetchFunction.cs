@@ -31,7 +31,16 @@ public sealed class IncomingFetchFunction(
                 async (connector, ct) =>
                 {
                     using var scope = logger.ForConnector(connector.Id, connector.Organization);
-                    await runner.RunAsync(connector, kind, ct);
+                    try
+                    {
+                        await runner.RunAsync(connector, kind, ct);
+                    }
+                    catch (Exception e) when (!ct.IsCancellationRequested)
+                    {
+                        // E.g. the jobs table was unreachable before the job was claimed; other connectors go on.
+                        outcome = "error";
+                        logger.IncomingJobFailed(kind.Name, string.Empty, 0, e.Message);
+                    }
                 });
         }
         catch

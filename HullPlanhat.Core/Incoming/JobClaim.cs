@@ -80,7 +80,14 @@ public sealed class JobClaim : IAsyncDisposable
             while (true)
             {
                 await Task.Delay(every, clock, stopHeartbeat.Token);
-                await SaveAsync(s => s, stopHeartbeat.Token);
+                try
+                {
+                    await SaveAsync(s => s, stopHeartbeat.Token);
+                }
+                catch (RequestFailedException)
+                {
+                    // A missed heartbeat is retried at the next one; the job's own checkpoints still fail loudly.
+                }
             }
         }
         catch (OperationCanceledException)
@@ -88,10 +95,7 @@ public sealed class JobClaim : IAsyncDisposable
         }
         catch (JobClaimLostException)
         {
-        }
-        catch (RequestFailedException)
-        {
-            // A missed heartbeat is retried at the next one; the job's own checkpoints still fail loudly.
+            // Lost is cancelled: the job stops at its next step.
         }
     }
 }
