@@ -6,6 +6,12 @@ using Microsoft.Extensions.Options;
 
 namespace HullPlanhat.Core.Hull;
 
+/// <summary>What Hull accepted of a <see cref="HullFirehoseClient.SendGroupsAsync"/> call.</summary>
+/// <param name="Accepted">Per group, whether the request carrying it succeeded.</param>
+/// <param name="Requests">POSTs made (each retry counted once).</param>
+/// <param name="Error">The first failure, if any; groups after it were not sent.</param>
+public sealed record FirehoseDelivery(bool[] Accepted, int Requests, string? Error);
+
 /// <summary>
 /// Writes traits to Hull through the firehose (hull-protocol.md §2): batches of up to
 /// <see cref="HullOptions.FirehoseBatchSize"/> entries per POST, each with its own JWT. Retries on
@@ -17,33 +23,75 @@ public sealed class HullFirehoseClient(HttpClient http, FirehoseTokenFactory tok
     {
         foreach (var batch in entries.Chunk(options.Value.FirehoseBatchSize))
         {
-            var now = clock.GetUtcNow().ToString("O");
-            var body = new JsonObject
-            {
-                ["batch"] = new JsonArray(batch.Select(e => (JsonNode)new JsonObject
-                {
-                    ["type"] = e.Type,
-                    ["headers"] = new JsonObject { ["Hull-Access-Token"] = tokens.Create(connector.Id, connector.Secret, e) },
-                    ["body"] = e.Body.DeepClone(),
-                    ["timestamp"] = now,
-                }).ToArray()),
-                ["timestamp"] = now,
-                ["sentAt"] = now,
-            };
+            await PostAsync(connector, batch, cancellationToken);
+        }
+    }
 
-            using var request = new HttpRequestMessage(HttpMethod.Post, FirehoseUrl(connector.Organization))
+    /// <summary>
+    /// Sends groups of entries (e.g. a user's traits and its account link), never splitting a group
+    /// over two POSTs, and reports which groups Hull accepted instead of throwing, so callers record
+    /// only what Hull has. Stops at the first failed POST.
+    /// </summary>
+    public async Task<FirehoseDelivery> SendGroupsAsync(ConnectorRecord connector, IReadOnlyList<IReadOnlyList<FirehoseEntry>> groups, CancellationToken cancellationToken)
+    {
+        var accepted = new bool[groups.Count];
+        var requests = 0;
+        var start = 0;
+        while (start < groups.Count)
+        {
+            var end = start;
+            var entries = new List<FirehoseEntry>();
+            while (end < groups.Count && (entries.Count == 0 || entries.Count + groups[end].Count <= options.Value.FirehoseBatchSize))
             {
-                Content = JsonContent.Create(body, HullJsonContext.Default.JsonObject),
-            };
-            request.Headers.Add("Hull-App-Id", connector.Id);
-            request.Headers.Add("Hull-Access-Token", connector.Secret);
-            request.Headers.Add("Hull-Organization", connector.Organization);
-            using var response = await http.SendAsync(request, cancellationToken);
-            metrics.FirehoseCall((int)response.StatusCode);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new HttpRequestException($"Hull firehose answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}", null, response.StatusCode);
+                entries.AddRange(groups[end++]);
             }
+
+            requests++;
+            try
+            {
+                await PostAsync(connector, entries, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // 4xx, or 5xx/timeouts after the retries: what was sent before stays accepted.
+                return new FirehoseDelivery(accepted, requests, e.Message);
+            }
+
+            Array.Fill(accepted, true, start, end - start);
+            start = end;
+        }
+
+        return new FirehoseDelivery(accepted, requests, null);
+    }
+
+    private async Task PostAsync(ConnectorRecord connector, IReadOnlyList<FirehoseEntry> batch, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToString("O");
+        var body = new JsonObject
+        {
+            ["batch"] = new JsonArray(batch.Select(e => (JsonNode)new JsonObject
+            {
+                ["type"] = e.Type,
+                ["headers"] = new JsonObject { ["Hull-Access-Token"] = tokens.Create(connector.Id, connector.Secret, e) },
+                ["body"] = e.Body.DeepClone(),
+                ["timestamp"] = now,
+            }).ToArray()),
+            ["timestamp"] = now,
+            ["sentAt"] = now,
+        };
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, FirehoseUrl(connector.Organization))
+        {
+            Content = JsonContent.Create(body, HullJsonContext.Default.JsonObject),
+        };
+        request.Headers.Add("Hull-App-Id", connector.Id);
+        request.Headers.Add("Hull-Access-Token", connector.Secret);
+        request.Headers.Add("Hull-Organization", connector.Organization);
+        using var response = await http.SendAsync(request, cancellationToken);
+        metrics.FirehoseCall((int)response.StatusCode);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"Hull firehose answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}", null, response.StatusCode);
         }
     }
 

@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using HullPlanhat.Core.Storage;
+
+namespace HullPlanhat.Core.Incoming;
+
+/// <summary>What was last accepted by Hull for one Planhat object: its hash and, for companies, its account claims.</summary>
+public sealed record StoredHash(string Hash, JsonObject? Claims);
+
+/// <summary>
+/// The <c>hashes</c> table: partition = connector + object type, row = Planhat <c>_id</c>. Company
+/// rows also keep the account claims they were sent with, which is how endusers find the Hull
+/// account to link to without asking Planhat.
+/// </summary>
+public sealed class HashStore(StorageClients storage)
+{
+    private const int ReadParallelism = 32;
+    private static readonly string[] Columns = ["Hash", "Claims"];
+    private static readonly string[] RangeColumns = ["RowKey", "Hash", "Claims"];
+
+    private TableClient Table => storage.Table(StorageNames.HashesTable);
+
+    public static string Partition(string connectorId, IncomingKind kind) => $"{TableKeys.Encode(connectorId)}_{kind.Name}";
+
+    /// <summary>
+    /// The stored rows for <paramref name="planhatIds"/>. One range query over the page's lowest to
+    /// highest id first: Planhat lists in <c>_id</c> order, so that reads a page in a few requests
+    /// instead of one per object. The range may not scan more than twice the ids asked for (a page
+    /// whose ids are scattered); whatever it did not reach is read by point reads in parallel.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, StoredHash>> ReadAsync(string connectorId, IncomingKind kind, IEnumerable<string> planhatIds, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var partition = Partition(connectorId, kind);
+        var ids = planhatIds.Distinct(StringComparer.Ordinal).ToDictionary(TableKeys.Encode, id => id, StringComparer.Ordinal);
+        var found = new ConcurrentDictionary<string, StoredHash>(StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return found;
+        }
+
+        var keys = ids.Keys.Order(StringComparer.Ordinal).ToList();
+        var reachedUpTo = await ReadRangeAsync(partition, keys, ids, found, cancellationToken);
+        var rest = reachedUpTo is null ? [] : keys.Where(k => string.CompareOrdinal(k, reachedUpTo) > 0).ToList();
+        await Parallel.ForEachAsync(rest, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken },
+            async (key, ct) =>
+            {
+                var response = await Table.GetEntityIfExistsAsync<TableEntity>(partition, key, Columns, ct);
+                if (response.HasValue && response.Value is { } entity)
+                {
+                    Add(key, entity, ids, found);
+                }
+            });
+        return found;
+    }
+
+    /// <returns>Null when the whole range was read, else the last row key it reached.</returns>
+    private async Task<string?> ReadRangeAsync(string partition, List<string> keys, Dictionary<string, string> ids,
+        ConcurrentDictionary<string, StoredHash> found, CancellationToken cancellationToken)
+    {
+        var budget = keys.Count * 2;
+        var reached = string.Empty;
+        var filter = $"PartitionKey eq '{Quote(partition)}' and RowKey ge '{Quote(keys[0])}' and RowKey le '{Quote(keys[^1])}'";
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: RangeColumns, cancellationToken: cancellationToken))
+        {
+            if (budget-- == 0)
+            {
+                return reached;
+            }
+
+            reached = entity.RowKey;
+            Add(entity.RowKey, entity, ids, found);
+        }
+
+        return null;
+    }
+
+    private static void Add(string rowKey, TableEntity entity, Dictionary<string, string> ids, ConcurrentDictionary<string, StoredHash> found)
+    {
+        if (ids.TryGetValue(rowKey, out var id) && entity.GetString("Hash") is { } hash)
+        {
+            found[id] = new StoredHash(hash, entity.GetString("Claims") is { } claims ? JsonNode.Parse(claims) as JsonObject : null);
+        }
+    }
+
+    private static string Quote(string value) => value.Replace("'", "''", StringComparison.Ordinal);
+
+    /// <summary>Records objects Hull accepted, in table transactions of up to 100 rows.</summary>
+    public async Task SaveAsync(string connectorId, IncomingKind kind, IEnumerable<IncomingObject> accepted, CancellationToken cancellationToken)
+    {
+        var partition = Partition(connectorId, kind);
+        var actions = accepted
+            .GroupBy(o => o.PlanhatId, StringComparer.Ordinal)
+            .Select(g => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, TableKeys.Encode(g.Key))
+            {
+                ["Hash"] = g.Last().Hash,
+                ["Claims"] = kind == IncomingKind.Companies ? g.Last().Claims.ToJsonString() : null,
+            }))
+            .ToList();
+        await Parallel.ForEachAsync(actions.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (batch, ct) => await Table.SubmitTransactionAsync(batch, ct));
+    }
+}

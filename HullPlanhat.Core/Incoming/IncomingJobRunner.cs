@@ -1,0 +1,141 @@
+using HullPlanhat.Core.Logging;
+using HullPlanhat.Core.Planhat;
+using HullPlanhat.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HullPlanhat.Core.Incoming;
+
+/// <summary>
+/// One import job for one connector and object type: decide (start, resume, skip), claim the job
+/// row, then page through Planhat from the checkpoint, checkpointing after every page. Any error
+/// ends the job with <c>incoming.job.error</c> and leaves the checkpoint for the next run.
+/// </summary>
+public sealed class IncomingJobRunner(
+    PlanhatClient planhat,
+    PageImporter importer,
+    HashStore hashes,
+    JobStore jobs,
+    IOptions<IncomingOptions> options,
+    IOptions<PlanhatOptions> planhatOptions,
+    TimeProvider clock,
+    ILogger<IncomingJobRunner> logger)
+{
+    public async Task RunAsync(ConnectorRecord connector, IncomingKind kind, CancellationToken cancellationToken)
+    {
+        // As the original: no token, no work and no log.
+        if (PlanhatConnection.For(connector, planhatOptions.Value) is not { } connection)
+        {
+            return;
+        }
+
+        var interval = kind.IntervalMinutes(connector.Settings);
+        var (state, etag) = await jobs.GetAsync(connector.Id, kind, cancellationToken);
+        var now = clock.GetUtcNow();
+        var decision = JobPlanner.Decide(state, now, interval, options.Value.StaleAfter);
+        if (decision.Action == JobAction.Skip)
+        {
+            logger.IncomingJobSkipped(kind.Name, decision.Reason!, state?.LastCompletedAt, interval);
+            return;
+        }
+
+        var owner = Guid.NewGuid().ToString("N");
+        var claimed = decision.Action == JobAction.Start
+            ? JobState.New(owner, now, state?.LastCompletedAt)
+            : state! with { Status = JobStatus.Running, Owner = owner, LastError = null };
+        await using var claim = await JobClaim.TryAcquireAsync(jobs, connector.Id, kind, claimed, etag, clock, options.Value.HeartbeatEvery, cancellationToken);
+        if (claim is null)
+        {
+            logger.IncomingJobSkipped(kind.Name, JobPlanner.RunningElsewhere, state?.LastCompletedAt, interval);
+            return;
+        }
+
+        if (decision.Action == JobAction.Start)
+        {
+            logger.IncomingJobStarted(kind.Name, claimed.JobId, claimed.StartedAt);
+        }
+        else
+        {
+            logger.IncomingJobResumed(kind.Name, claimed.JobId, claimed.StartedAt, claimed.Offset, claimed.Fetched, claimed.Sent);
+        }
+
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, claim.Lost);
+        try
+        {
+            await PageThroughAsync(connector, connection, kind, claim, running.Token);
+            var ended = clock.GetUtcNow();
+            await claim.SaveAsync(s => s with { Status = JobStatus.Completed, EndedAt = ended, LastCompletedAt = ended }, cancellationToken);
+            var s = claim.State;
+            logger.IncomingJobSucceeded(kind.Name, s.JobId, s.StartedAt, ended, s.Pages, s.Fetched, s.Sent, s.Unchanged, s.PlanhatCalls, s.FirehoseRequests);
+        }
+        catch (Exception e) when (e is JobClaimLostException || (e is OperationCanceledException && claim.Lost.IsCancellationRequested))
+        {
+            // Another run holds the job now and carries on from the checkpoint.
+            logger.IncomingJobFailed(kind.Name, claim.State.JobId, claim.State.Offset, JobPlanner.RunningElsewhere);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.IncomingJobFailed(kind.Name, claim.State.JobId, claim.State.Offset, e.Message);
+            await MarkFailedAsync(claim, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host is stopping: free the job for the next run at once instead of after StaleAfter.
+            await MarkFailedAsync(claim, "The host stopped during the job.");
+            throw;
+        }
+    }
+
+    private async Task PageThroughAsync(ConnectorRecord connector, PlanhatConnection connection, IncomingKind kind, JobClaim claim, CancellationToken cancellationToken)
+    {
+        var pageSize = options.Value.PageSize;
+        var links = kind == IncomingKind.Endusers ? new CompanyLinks(hashes, planhat, connector, connection) : null;
+        var lookups = 0;
+        while (true)
+        {
+            var offset = claim.State.Offset;
+            var page = await planhat.ListPageAsync(connection, kind.Name, pageSize, offset, cancellationToken);
+            var outcome = await importer.ImportAsync(connector, kind, page, links, cancellationToken);
+            var newLookups = (links?.PlanhatCalls ?? 0) - lookups;
+            lookups += newLookups;
+            var largestEarlier = claim.State.LargestPage;
+
+            // A page Hull did not fully take is fetched again: its accepted objects are unchanged by then.
+            var done = outcome.Error is null;
+            await claim.SaveAsync(s => s with
+            {
+                Offset = done ? s.Offset + page.Count : s.Offset,
+                LargestPage = Math.Max(s.LargestPage, page.Count),
+                Pages = s.Pages + (done ? 1 : 0),
+                Fetched = s.Fetched + (done ? page.Count : 0),
+                Sent = s.Sent + outcome.Sent,
+                Unchanged = s.Unchanged + (done ? outcome.Unchanged : 0),
+                PlanhatCalls = s.PlanhatCalls + 1 + newLookups,
+                FirehoseRequests = s.FirehoseRequests + outcome.FirehoseRequests,
+            }, cancellationToken);
+            if (outcome.Error is { } error)
+            {
+                throw new HttpRequestException("Hull did not accept every changed object: " + error);
+            }
+
+            var st = claim.State;
+            logger.IncomingJobProgress(kind.Name, st.JobId, st.Offset, st.Pages, st.Fetched, st.Sent, st.Unchanged);
+            if (JobPlanner.IsLastPage(page.Count, pageSize, largestEarlier))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task MarkFailedAsync(JobClaim claim, string error)
+    {
+        try
+        {
+            await claim.SaveAsync(s => s with { Status = JobStatus.Failed, LastError = error }, CancellationToken.None);
+        }
+        catch (Exception e) when (e is JobClaimLostException or Azure.RequestFailedException)
+        {
+            // Taken over, or storage is down: the stale heartbeat hands the job to the next run.
+        }
+    }
+}

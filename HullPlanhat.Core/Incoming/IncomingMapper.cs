@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HullPlanhat.Core.Hull;
+
+namespace HullPlanhat.Core.Incoming;
+
+/// <summary>A Planhat object as it goes to Hull: the firehose entries sent together, and their hash.</summary>
+/// <param name="PlanhatId">Planhat <c>_id</c>.</param>
+/// <param name="Claims">The subject's identity claims (account claims for a company, user claims for an enduser).</param>
+/// <param name="Entries">Entries that must reach Hull in the same request (a user's traits and its account link).</param>
+/// <param name="Hash">See <see cref="IncomingHash"/>.</param>
+public sealed record IncomingObject(string PlanhatId, JsonObject Claims, IReadOnlyList<FirehoseEntry> Entries, string Hash);
+
+/// <summary>
+/// Planhat company → Hull account and enduser → Hull user (§6.3, §6.4), plus the link of each user
+/// to its company's account that the original forgot.
+/// </summary>
+public static class IncomingMapper
+{
+    public static string AnonymousId(string planhatId) => "planhat:" + planhatId;
+
+    /// <summary><c>anonymous_id</c>, <c>external_id</c> when truthy, <c>domain</c> only when there is exactly one.</summary>
+    public static JsonObject? CompanyClaims(JsonObject company)
+    {
+        if (Truthy(company["_id"]) is not { } id)
+        {
+            return null;
+        }
+
+        var claims = new JsonObject { ["anonymous_id"] = AnonymousId(id) };
+        if (Truthy(company["externalId"]) is { } externalId)
+        {
+            claims["external_id"] = externalId;
+        }
+
+        if (company["domains"] is JsonArray { Count: 1 } domains && Truthy(domains[0]) is { } domain)
+        {
+            claims["domain"] = domain;
+        }
+
+        return claims;
+    }
+
+    /// <summary><c>anonymous_id</c>, <c>external_id</c> and <c>email</c> when truthy.</summary>
+    public static JsonObject? EnduserClaims(JsonObject enduser)
+    {
+        if (Truthy(enduser["_id"]) is not { } id)
+        {
+            return null;
+        }
+
+        var claims = new JsonObject { ["anonymous_id"] = AnonymousId(id) };
+        if (Truthy(enduser["externalId"]) is { } externalId)
+        {
+            claims["external_id"] = externalId;
+        }
+
+        if (Truthy(enduser["email"]) is { } email)
+        {
+            claims["email"] = email;
+        }
+
+        return claims;
+    }
+
+    /// <summary>
+    /// <c>planhat/{snake_case}</c> per key; <c>_id</c> → <c>planhat/id</c>; other <c>_</c>-keys skipped;
+    /// companies also map <c>lastUpdated</c> → <c>planhat/last_updated_at</c> and skip <c>shareable</c>;
+    /// <c>name</c> also goes to the top-level <c>name</c> with <c>setIfNull</c>.
+    /// </summary>
+    public static JsonObject Traits(JsonObject source, IncomingKind kind)
+    {
+        var traits = new JsonObject();
+        foreach (var (key, value) in source)
+        {
+            var trait = key switch
+            {
+                "_id" => PlanhatTraitNames.Group + "id",
+                _ when key.StartsWith('_') => null,
+                "shareable" when kind == IncomingKind.Companies => null,
+                "lastUpdated" when kind == IncomingKind.Companies => PlanhatTraitNames.Group + "last_updated_at",
+                _ => PlanhatTraitNames.Trait(key),
+            };
+            if (trait is not null && trait != PlanhatTraitNames.Group)
+            {
+                traits[trait] = value?.DeepClone();
+            }
+        }
+
+        if (source["name"] is { } name)
+        {
+            traits["name"] = new JsonObject { ["value"] = name.DeepClone(), ["operation"] = "setIfNull" };
+        }
+
+        return traits;
+    }
+
+    public static IncomingObject? MapCompany(JsonObject company)
+    {
+        if (CompanyClaims(company) is not { } claims)
+        {
+            return null;
+        }
+
+        FirehoseEntry[] entries = [FirehoseEntry.AccountTraits(claims, Traits(company, IncomingKind.Companies))];
+        return new IncomingObject(company["_id"]!.ToString(), claims, entries, IncomingHash.Of(entries));
+    }
+
+    /// <param name="enduser">The Planhat enduser.</param>
+    /// <param name="companyClaims">Its company's account claims (as <see cref="CompanyClaims"/> built them), to link the user; null when it has none.</param>
+    public static IncomingObject? MapEnduser(JsonObject enduser, JsonObject? companyClaims)
+    {
+        if (EnduserClaims(enduser) is not { } claims)
+        {
+            return null;
+        }
+
+        var traits = FirehoseEntry.UserTraits(claims, Traits(enduser, IncomingKind.Endusers));
+        // A user-subject traits call cannot carry the link: §2.4 links with an account-subject entry.
+        FirehoseEntry[] entries = companyClaims is { Count: > 0 }
+            ? [traits, FirehoseEntry.Link(claims, (JsonObject)companyClaims.DeepClone())]
+            : [traits];
+        return new IncomingObject(enduser["_id"]!.ToString(), claims, entries, IncomingHash.Of(entries));
+    }
+
+    /// <summary>The company id an enduser points at, if any.</summary>
+    public static string? CompanyId(JsonObject enduser) => Truthy(enduser["companyId"]);
+
+    // JavaScript truthiness for the id-like values the original tested: non-empty strings, non-zero numbers.
+    private static string? Truthy(JsonNode? node) => node is JsonValue value
+        ? value.GetValueKind() switch
+        {
+            JsonValueKind.String when value.GetValue<string>() is { Length: > 0 } s => s,
+            JsonValueKind.Number when value.GetValue<double>() != 0 => value.ToJsonString(),
+            _ => null,
+        }
+        : null;
+}
