@@ -10,6 +10,7 @@ public static class OutgoingUsersServiceCollectionExtensions
     public static IServiceCollection AddOutgoingUsers(this IServiceCollection services)
     {
         services.AddSingleton<EnduserOutbox>();
+        services.AddSingleton<SentEventLedger>();
         services.AddSingleton<EnduserUpserter>();
         services.AddSingleton<ActivityPoster>();
         services.AddSingleton<EnduserFlusher>();

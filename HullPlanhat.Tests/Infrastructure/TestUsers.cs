@@ -71,7 +71,8 @@ public static class TestUsers
     /// <summary>Sends accounts and waits until they are staged, so the next flush writes their companies first.</summary>
     public static async Task StageAccountsAsync(this TestConnector connector, params JsonObject[] accounts)
     {
+        var expected = connector.AccountDecisions + accounts.Length;
         (await connector.SendAccountsAsync(accounts.Select(TestConnector.AccountMessage))).EnsureSuccessStatusCode();
-        await connector.WaitForAccountDecisionsAsync(connector.AccountDecisions + accounts.Length);
+        await connector.WaitForAccountDecisionsAsync(expected);
     }
 }

@@ -20,6 +20,7 @@ public sealed class EnduserFlusher(
     EnduserOutbox endusers,
     EnduserUpserter upserter,
     ActivityPoster activities,
+    SentEventLedger sentEvents,
     SyncStateStore syncState,
     RowFailureHandler failures,
     HullFirehoseClient firehose,
@@ -107,6 +108,8 @@ public sealed class EnduserFlusher(
         // Events go after their enduser, so Planhat can attribute them; a failed enduser keeps its events staged.
         var accepted = staged.Where(s => s.Item is null).Concat(written.Select(w => w.Staged)).Select(s => s.Row).ToList();
         var eventFailures = await activities.PostAsync(connection, accepted, cancellationToken);
+        await sentEvents.MarkSentAsync(connector.Id,
+            accepted.Where(r => !eventFailures.ContainsKey(r)).SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId))), cancellationToken);
         await Parallel.ForEachAsync(accepted, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (row, ct) =>
         {
             if (eventFailures.TryGetValue(row, out var error))

@@ -16,19 +16,20 @@ public sealed class EnduserOutbox(OutboxStore outbox, TimeProvider clock)
     public async Task StageAsync(OutboxRow row, IReadOnlyList<StagedEvent> events, CancellationToken cancellationToken)
     {
         var send = EnduserContext.FromJson(row.Context).SendEnduser;
+
+        // Usually nothing is staged for this user: try to add first, read only on conflict.
+        var existing = send ? null : await outbox.FindAsync(row.ConnectorId, row.ObjectType, row.HullId, cancellationToken);
         for (var attempt = 0; attempt < MaxConflicts; attempt++)
         {
-            var existing = await outbox.FindAsync(row.ConnectorId, row.ObjectType, row.HullId, cancellationToken);
             var merged = EventMapper.Merge(EventsOf(existing), events);
             if (!send && merged.Count == 0)
             {
                 // A change undone before the flush must not be sent either.
-                if (existing is null)
+                if (existing is not null)
                 {
-                    return;
+                    await outbox.CompleteAsync([existing], cancellationToken);
                 }
 
-                await outbox.CompleteAsync([existing], cancellationToken);
                 return;
             }
 
@@ -44,6 +45,8 @@ public sealed class EnduserOutbox(OutboxStore outbox, TimeProvider clock)
             {
                 return;
             }
+
+            existing = await outbox.FindAsync(row.ConnectorId, row.ObjectType, row.HullId, cancellationToken);
         }
 
         throw new InvalidOperationException($"The outbox row of user {row.HullId} kept changing; the message will be retried.");

@@ -19,6 +19,7 @@ public sealed class OutgoingUserHandler(
     ConnectorRegistry connectors,
     SyncStateStore syncState,
     EnduserOutbox outbox,
+    SentEventLedger sentEvents,
     ProductMetrics metrics,
     ILogger<OutgoingUserHandler> logger) : IQueueFunction
 {
@@ -64,7 +65,7 @@ public sealed class OutgoingUserHandler(
             return;
         }
 
-        var events = StageableEvents(EventMapper.Map(message.Events, enduser, account, settings), settings);
+        var events = await sentEvents.UnsentAsync(connector.Id, hullId, StageableEvents(EventMapper.Map(message.Events, enduser, account, settings), settings), cancellationToken);
         var hash = EnduserHash.Compute(enduser, company);
         var accepted = await syncState.GetAsync(connector.Id, OutboxObjectTypes.Enduser, hullId, cancellationToken);
         var changed = accepted?.Hash != hash;
