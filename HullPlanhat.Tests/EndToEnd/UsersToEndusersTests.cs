@@ -135,4 +135,26 @@ public sealed class UsersToEndusersTests(ProductFixture product)
         Assert.Equal(0, enduser["custom"]!["Logins"]!.GetValue<int>());
         Assert.Equal(0, enduser["custom"]!["Seats"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task A_user_whose_company_is_not_in_Planhat_yet_waits_for_it_without_failing()
+    {
+        var connector = await product.CreateConnectorAsync(TestUsers.Settings());
+        var account = TestUsers.Account("late-u6");
+        (await product.SendUsersAsync(connector, [TestUsers.Message(TestUsers.User("ivy"), account)])).EnsureSuccessStatusCode();
+        await connector.WaitForUserDecisionsAsync(1);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+
+        Assert.Empty(await connector.PlanhatAsync(ObjectKind.Endusers));
+        Assert.Empty(connector.Logs("outgoing.user.error"));
+        Assert.NotEmpty(connector.Logs("outgoing.user.waiting"));
+
+        await connector.StageAccountsAsync(account);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+
+        var company = Assert.Single(await connector.PlanhatAsync(ObjectKind.Companies));
+        var enduser = Assert.Single(await connector.PlanhatAsync(ObjectKind.Endusers));
+        Assert.Equal(company["_id"]!.ToString(), enduser["companyId"]!.ToString());
+        Assert.Empty(connector.Logs("outgoing.user.error"));
+    }
 }

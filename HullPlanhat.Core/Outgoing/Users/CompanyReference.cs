@@ -12,8 +12,11 @@ public sealed record CompanyReference(string? PlanhatId, string? ExternalId)
 {
     public bool IsKnown => PlanhatId is not null || ExternalId is not null;
 
-    /// <summary>What identifies the company in the change hash: a new company is a change.</summary>
-    public string? Key => PlanhatId is not null ? "id:" + PlanhatId : ExternalId is not null ? "ext:" + ExternalId : null;
+    /// <summary>
+    /// What identifies the company in the change hash: another company is a change. The external id
+    /// comes first, so the account learning its Planhat id (our own write-back) does not re-send its users.
+    /// </summary>
+    public string? Key => ExternalId is not null ? "ext:" + ExternalId : PlanhatId is not null ? "id:" + PlanhatId : null;
 
     public static CompanyReference Of(JsonObject? account) => new(
         HullAttributePath.Read(account, "planhat.id") is JsonValue id && id.TryGetValue<string>(out var text) && text.Length > 0 ? text : null,
