@@ -15,6 +15,7 @@ namespace HullPlanhat.Core.Outgoing.Outbox;
 public sealed class OutboxFlusher(
     Storage.ConnectorRegistry connectors,
     CompanyFlusher companies,
+    Users.EnduserFlusher endusers,
     IOptions<PlanhatOptions> planhatOptions,
     ProductMetrics metrics,
     ILogger<OutboxFlusher> logger) : ITimerFunction
@@ -34,6 +35,7 @@ public sealed class OutboxFlusher(
 
                 using var scope = logger.ForConnector(connector.Id, connector.Organization);
                 await companies.FlushAsync(connector, connection, cancellationToken);
+                await endusers.FlushAsync(connector, connection, cancellationToken);
             }
         }
         catch

@@ -20,6 +20,34 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
             TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>The staged row of one object, or null.</summary>
+    public async Task<OutboxRow?> FindAsync(string connectorId, string objectType, string hullId, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(connectorId), RowKey(objectType, hullId), cancellationToken: cancellationToken);
+        return response.HasValue && response.Value is { } entity ? FromEntity(entity) : null;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="row"/> as is, only if the stored row is still <paramref name="replacing"/>
+    /// (or absent when that is null). False when someone else changed it meanwhile.
+    /// </summary>
+    public async Task<bool> TryWriteAsync(OutboxRow row, OutboxRow? replacing, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        try
+        {
+            await (replacing is null
+                ? Table.AddEntityAsync(ToEntity(row), cancellationToken)
+                : Table.UpdateEntityAsync(ToEntity(row), replacing.ETag, TableUpdateMode.Replace, cancellationToken));
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Drops a staged row whose change was undone before it was flushed.</summary>
     public async Task RemoveAsync(string connectorId, string objectType, string hullId, CancellationToken cancellationToken)
     {
@@ -73,6 +101,20 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
             {
                 // Replaced by a newer change (412) or already gone (404): the newer row stays staged.
             }
+        }
+    }
+
+    /// <summary>Removes a flushed row if it is unchanged since read; false when a newer change replaced it.</summary>
+    public async Task<bool> TryDeleteAsync(OutboxRow row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Table.DeleteEntityAsync(TableKeys.Encode(row.ConnectorId), RowKey(row.ObjectType, row.HullId), row.ETag, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return e.Status == 404;
         }
     }
 

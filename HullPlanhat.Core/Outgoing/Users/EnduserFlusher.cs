@@ -1,0 +1,195 @@
+using System.Text.Json.Nodes;
+using HullPlanhat.Core.Hull;
+using HullPlanhat.Core.Logging;
+using HullPlanhat.Core.Outgoing.Outbox;
+using HullPlanhat.Core.Planhat;
+using HullPlanhat.Core.Storage;
+using HullPlanhat.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HullPlanhat.Core.Outgoing.Users;
+
+/// <summary>
+/// Drains a connector's staged endusers after its companies: resolves each user's company, upserts
+/// the endusers in bulk, then posts the events of those Planhat accepted; records each row's outcome
+/// (logs, sync state, <c>planhat/id</c> back to Hull). A user whose company is not in Planhat yet waits.
+/// </summary>
+public sealed class EnduserFlusher(
+    OutboxStore outbox,
+    EnduserOutbox endusers,
+    EnduserUpserter upserter,
+    ActivityPoster activities,
+    SentEventLedger sentEvents,
+    SyncStateStore syncState,
+    RowFailureHandler failures,
+    HullFirehoseClient firehose,
+    IOptions<PlanhatOptions> planhatOptions,
+    IOptions<OutboxOptions> outboxOptions,
+    TimeProvider clock,
+    ProductMetrics metrics,
+    ILogger<EnduserFlusher> logger)
+{
+    /// <summary>How long a user waits for its company before each further wait counts as a failed attempt.</summary>
+    public static readonly TimeSpan CompanyWait = TimeSpan.FromHours(1);
+
+    private sealed record Staged(OutboxRow Row, EnduserContext Context, JsonObject? Item);
+
+    public async Task FlushAsync(ConnectorRecord connector, PlanhatConnection connection, CancellationToken cancellationToken)
+    {
+        var chunkSize = planhatOptions.Value.BulkChunkSize;
+        var companyIds = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (var chunk = 0; chunk < outboxOptions.Value.MaxChunksPerRun; chunk++)
+        {
+            var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Enduser, chunkSize, cancellationToken);
+            var progressed = rows.Count > 0 && await FlushChunkAsync(connector, connection, rows, companyIds, cancellationToken);
+            if (rows.Count < chunkSize || !progressed)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <returns>False when every row of the chunk is still waiting for its company.</returns>
+    private async Task<bool> FlushChunkAsync(ConnectorRecord connector, PlanhatConnection connection, IReadOnlyList<OutboxRow> rows,
+        Dictionary<string, string?> companyIds, CancellationToken cancellationToken)
+    {
+        var staged = new List<Staged>();
+        foreach (var row in rows)
+        {
+            var context = EnduserContext.FromJson(row.Context);
+            if (!context.SendEnduser)
+            {
+                staged.Add(new(row, context, null));
+            }
+            else if (await CompanyIdAsync(connector.Id, context.Company, companyIds, cancellationToken) is { } companyId)
+            {
+                var item = (JsonObject)row.Payload.DeepClone();
+                item["companyId"] = companyId;
+                if (row.PlanhatId is { } id)
+                {
+                    item["_id"] = id;
+                }
+
+                staged.Add(new(row, context, item));
+            }
+            else
+            {
+                await WaitForCompanyAsync(row, context, cancellationToken);
+            }
+        }
+
+        if (staged.Count == 0)
+        {
+            return false;
+        }
+
+        var writes = staged.Where(s => s.Item is not null).ToList();
+        var outcomes = await upserter.UpsertAsync(connection, writes.Select(s => s.Item!).ToList(), cancellationToken);
+        var written = new List<(Staged Staged, string PlanhatId)>();
+        foreach (var (entry, outcome) in writes.Zip(outcomes))
+        {
+            using var scope = logger.ForUser(entry.Row.HullClaims);
+            if (outcome is { Succeeded: true, PlanhatId: { } planhatId })
+            {
+                written.Add((entry, planhatId));
+                logger.UserSucceeded(planhatId, entry.Row.PlanhatId is null ? "upsert" : "update");
+            }
+            else
+            {
+                await FailAsync(entry.Row, outcome.Error ?? "Planhat did not report this enduser's id.", cancellationToken);
+            }
+        }
+
+        await syncState.SaveAsync(connector.Id, OutboxObjectTypes.Enduser,
+            written.Select(w => (w.Staged.Row.HullId, new SyncState(w.Staged.Row.Hash, w.PlanhatId, EnduserMapper.Text(w.Staged.Row.Payload, "externalId")))),
+            cancellationToken);
+
+        // Events go after their enduser, so Planhat can attribute them; a failed enduser keeps its events staged.
+        var accepted = staged.Where(s => s.Item is null).Concat(written.Select(w => w.Staged)).Select(s => s.Row).ToList();
+        var eventFailures = await activities.PostAsync(connection, accepted, cancellationToken);
+        await sentEvents.MarkSentAsync(connector.Id,
+            accepted.Where(r => !eventFailures.ContainsKey(r)).SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId))), cancellationToken);
+        await Parallel.ForEachAsync(accepted, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (row, ct) =>
+        {
+            if (eventFailures.TryGetValue(row, out var error))
+            {
+                await FailAsync(row, error, ct);
+            }
+            else
+            {
+                await endusers.CompleteAsync(row, EnduserOutbox.EventsOf(row).Select(e => e.EventId).ToHashSet(StringComparer.Ordinal), ct);
+            }
+        });
+
+        metrics.Synced(OutboxObjectTypes.Enduser, "outgoing", written.Count);
+        logger.FlushCompleted(OutboxObjectTypes.Enduser, writes.Count, written.Count, writes.Count - written.Count, 0);
+        await WriteBackAsync(connector, written, cancellationToken);
+        return true;
+    }
+
+    private async Task<string?> CompanyIdAsync(string connectorId, CompanyReference company, Dictionary<string, string?> known, CancellationToken cancellationToken)
+    {
+        if (company.PlanhatId is not null || company.ExternalId is not { } externalId)
+        {
+            return company.PlanhatId;
+        }
+
+        if (!known.TryGetValue(externalId, out var id) || id is null)
+        {
+            id = await syncState.FindPlanhatIdByExternalIdAsync(connectorId, OutboxObjectTypes.Company, externalId, cancellationToken);
+            known[externalId] = id;
+        }
+
+        return id;
+    }
+
+    private async Task WaitForCompanyAsync(OutboxRow row, EnduserContext context, CancellationToken cancellationToken)
+    {
+        using var scope = logger.ForUser(row.HullClaims);
+        if (clock.GetUtcNow() - row.StagedAt > CompanyWait)
+        {
+            await FailAsync(row, $"{SkipReasons.NoCompanyId} The company with externalId {context.Company.ExternalId} is not in Planhat.", cancellationToken);
+            return;
+        }
+
+        logger.UserWaitingForCompany(context.Company.ExternalId);
+        await endusers.DeferAsync(row, outboxOptions.Value.RetryDelay, cancellationToken);
+    }
+
+    private async Task FailAsync(OutboxRow row, string error, CancellationToken cancellationToken)
+    {
+        using var scope = logger.ForUser(row.HullClaims);
+        var (attempts, _) = await failures.FailAsync(row, error, cancellationToken);
+        logger.UserFailed(error, attempts);
+    }
+
+    private async Task WriteBackAsync(ConnectorRecord connector, List<(Staged Staged, string PlanhatId)> written, CancellationToken cancellationToken)
+    {
+        var entries = new List<FirehoseEntry>();
+        foreach (var (entry, planhatId) in written.Where(w => w.Staged.Context.HullPlanhatId != w.PlanhatId))
+        {
+            var claims = HullClaims.WithAnonymousId(entry.Row.HullClaims, "planhat:" + planhatId);
+            entries.Add(FirehoseEntry.UserTraits(claims, new JsonObject { ["planhat/id"] = planhatId }));
+            if (entry.Context.AccountClaims is { Count: > 0 } account)
+            {
+                entries.Add(FirehoseEntry.Link(HullClaims.WithAnonymousId(entry.Row.HullClaims, "planhat:" + planhatId), account));
+            }
+        }
+
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await firehose.SendAsync(connector, entries, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Planhat has the endusers and our sync state has their ids, so nothing is lost.
+            logger.FirehoseFailed(e.Message);
+        }
+    }
+}

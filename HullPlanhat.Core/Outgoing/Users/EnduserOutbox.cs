@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using HullPlanhat.Core.Outgoing.Outbox;
+
+namespace HullPlanhat.Core.Outgoing.Users;
+
+/// <summary>
+/// Enduser rows of the outbox, whose events (attachments) must neither be lost when a newer change
+/// replaces the row nor be sent twice: staging merges events into the staged row, and completing
+/// a row that changed meanwhile removes only the events already sent. Optimistic concurrency (ETags).
+/// </summary>
+public sealed class EnduserOutbox(OutboxStore outbox, TimeProvider clock)
+{
+    private const int MaxConflicts = 10;
+
+    /// <summary>Stages the enduser (if it changed) with its events merged into what is staged already.</summary>
+    public async Task StageAsync(OutboxRow row, IReadOnlyList<StagedEvent> events, CancellationToken cancellationToken)
+    {
+        var send = EnduserContext.FromJson(row.Context).SendEnduser;
+
+        // Usually nothing is staged for this user: try to add first, read only on conflict.
+        var existing = send ? null : await outbox.FindAsync(row.ConnectorId, row.ObjectType, row.HullId, cancellationToken);
+        for (var attempt = 0; attempt < MaxConflicts; attempt++)
+        {
+            var merged = EventMapper.Merge(EventsOf(existing), events);
+            if (!send && merged.Count == 0)
+            {
+                // A change undone before the flush must not be sent either.
+                if (existing is not null)
+                {
+                    await outbox.CompleteAsync([existing], cancellationToken);
+                }
+
+                return;
+            }
+
+            var staged = row with
+            {
+                Attachments = merged.Count == 0 ? null : new JsonArray(merged.Select(e => (JsonNode)e.ToJson()).ToArray()),
+                StagedAt = clock.GetUtcNow(),
+                NotBefore = DateTimeOffset.MinValue,
+                Attempts = 0,
+                LastError = null,
+            };
+            if (await outbox.TryWriteAsync(staged, existing, cancellationToken))
+            {
+                return;
+            }
+
+            existing = await outbox.FindAsync(row.ConnectorId, row.ObjectType, row.HullId, cancellationToken);
+        }
+
+        throw new InvalidOperationException($"The outbox row of user {row.HullId} kept changing; the message will be retried.");
+    }
+
+    /// <summary>Lets a row wait (e.g. for its company) without counting a failed attempt.</summary>
+    public Task DeferAsync(OutboxRow row, TimeSpan delay, CancellationToken cancellationToken) =>
+        outbox.TryWriteAsync(row with { NotBefore = clock.GetUtcNow() + delay }, row, cancellationToken);
+
+    /// <summary>
+    /// Removes a flushed row. If a newer change replaced it meanwhile, the newer row stays but loses
+    /// the events already sent (<paramref name="sentEventIds"/>).
+    /// </summary>
+    public async Task CompleteAsync(OutboxRow row, IReadOnlySet<string> sentEventIds, CancellationToken cancellationToken)
+    {
+        if (await outbox.TryDeleteAsync(row, cancellationToken) || sentEventIds.Count == 0)
+        {
+            return;
+        }
+
+        for (var attempt = 0; attempt < MaxConflicts; attempt++)
+        {
+            var current = await outbox.FindAsync(row.ConnectorId, row.ObjectType, row.HullId, cancellationToken);
+            var events = EventsOf(current);
+            if (current is null || !events.Any(e => sentEventIds.Contains(e.EventId)))
+            {
+                return;
+            }
+
+            var left = events.Where(e => !sentEventIds.Contains(e.EventId)).Select(e => (JsonNode)e.ToJson()).ToArray();
+            if (await outbox.TryWriteAsync(current with { Attachments = left.Length == 0 ? null : new JsonArray(left) }, current, cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+
+    public static IReadOnlyList<StagedEvent> EventsOf(OutboxRow? row) =>
+        row?.Attachments?.Select(StagedEvent.FromJson).OfType<StagedEvent>().ToList() ?? [];
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HullPlanhat.Core.Hosting;
+using HullPlanhat.Core.Hull;
+using HullPlanhat.Core.Logging;
+using HullPlanhat.Core.Outgoing.Outbox;
+using HullPlanhat.Core.Storage;
+using HullPlanhat.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace HullPlanhat.Core.Outgoing.Users;
+
+/// <summary>
+/// <c>OutgoingUser</c> (queue <c>planhat-users</c>): filter, map and validate one Hull user, then stage
+/// the enduser (when it changed) and its whitelisted events in the outbox — zero Planhat calls here.
+/// </summary>
+public sealed class OutgoingUserHandler(
+    ClaimCheckReader claimChecks,
+    ConnectorRegistry connectors,
+    SyncStateStore syncState,
+    EnduserOutbox outbox,
+    SentEventLedger sentEvents,
+    ProductMetrics metrics,
+    ILogger<OutgoingUserHandler> logger) : IQueueFunction
+{
+    public async Task HandleAsync(string messageText, CancellationToken cancellationToken)
+    {
+        var message = JsonSerializer.Deserialize(await claimChecks.ReadAsync(messageText, cancellationToken), CoreJsonContext.Default.OutgoingUserMessage)
+            ?? throw new InvalidDataException("Empty user message.");
+        var connector = await connectors.FindAsync(message.ConnectorId, cancellationToken)
+            ?? throw new InvalidOperationException($"Connector {message.ConnectorId} is not registered.");
+
+        using (logger.ForConnector(connector.Id, connector.Organization))
+        using (logger.ForUser(message.User))
+        {
+            await SyncAsync(connector, message, cancellationToken);
+        }
+
+        await claimChecks.ReleaseAsync(messageText, cancellationToken);
+    }
+
+    private async Task SyncAsync(ConnectorRecord connector, OutgoingUserMessage message, CancellationToken cancellationToken)
+    {
+        var (user, account, settings) = (message.User, message.Account, connector.Settings);
+        var filtered = UserFilter.Evaluate(message, settings);
+        if (filtered.Count > 0)
+        {
+            Skip(SkipReasons.Join(filtered));
+            return;
+        }
+
+        var hullId = HullMessages.String(user, "id") ?? HullMessages.String(user, "external_id") ?? HullMessages.String(user, "email");
+        if (hullId is null)
+        {
+            Skip("The user has neither a Hull id, an external_id nor an email.");
+            return;
+        }
+
+        var enduser = EnduserMapper.Map(user, account, settings);
+        var company = CompanyReference.Of(account);
+        var invalid = EnduserValidator.Validate(enduser, company);
+        if (invalid.Count > 0)
+        {
+            Skip(SkipReasons.Join(invalid));
+            return;
+        }
+
+        var events = await sentEvents.UnsentAsync(connector.Id, hullId, StageableEvents(EventMapper.Map(message.Events, enduser, account, settings), settings), cancellationToken);
+        var hash = EnduserHash.Compute(enduser, company);
+        var accepted = await syncState.GetAsync(connector.Id, OutboxObjectTypes.Enduser, hullId, cancellationToken);
+        var changed = accepted?.Hash != hash;
+        var hullPlanhatId = Json.HullAttributePath.Read(user, "planhat.id")?.ToString();
+        var row = new OutboxRow
+        {
+            ConnectorId = connector.Id,
+            ObjectType = OutboxObjectTypes.Enduser,
+            HullId = hullId,
+            Payload = enduser,
+            Hash = hash,
+            PlanhatId = hullPlanhatId ?? accepted?.PlanhatId,
+            HullClaims = HullClaims.ForUser(user),
+            Context = new EnduserContext(changed, company, account is null ? null : HullClaims.ForAccount(account), hullPlanhatId).ToJson(),
+        };
+
+        await outbox.StageAsync(row, events, cancellationToken);
+        foreach (var stagedEvent in events)
+        {
+            logger.EventStaged(stagedEvent.Action);
+        }
+
+        if (changed)
+        {
+            logger.UserStaged(hash);
+        }
+        else
+        {
+            // Planhat has this enduser already; only its events (if any) are left to send.
+            Skip(SkipReasons.AlreadyInSync);
+        }
+    }
+
+    private IReadOnlyList<StagedEvent> StageableEvents(IReadOnlyList<StagedEvent> events, ConnectorSettings settings)
+    {
+        if (events.Count == 0 || !string.IsNullOrWhiteSpace(settings.TenantId))
+        {
+            return events;
+        }
+
+        foreach (var skipped in events)
+        {
+            logger.EventSkipped(skipped.Action, SkipReasons.NoTenantId);
+        }
+
+        return [];
+    }
+
+    private void Skip(string reason)
+    {
+        logger.UserSkipped(reason);
+        metrics.Skipped(OutboxObjectTypes.Enduser, reason);
+    }
+}
