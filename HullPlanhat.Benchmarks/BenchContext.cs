@@ -23,9 +23,20 @@ public sealed class BenchContext(ProductHost product, SandboxConnector connector
         return new BenchContext(product, SandboxConnector.Create(settings), token);
     }
 
+    /// <summary>Signs through the Sandbox's admin API (it may run in another process) and posts to /smart-notifier.</summary>
     public async Task SendAsync(string notificationJson)
     {
-        using var response = await product.Sender.SendAsync(product.SmartNotifierUrl, notificationJson);
+        var notificationId = JsonNode.Parse(notificationJson)!["notification_id"]!.ToString();
+        var signed = await product.SandboxAdmin.SignAsync(notificationId);
+        using var request = new HttpRequestMessage(HttpMethod.Post, product.SmartNotifierUrl)
+        {
+            Content = new StringContent(notificationJson, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-hull-smart-notifier", "true");
+        request.Headers.Add("x-hull-smart-notifier-signature-version", "v1");
+        request.Headers.Add("x-hull-smart-notifier-signature", signed.Signature);
+        request.Headers.Add("x-hull-smart-notifier-signature-public-key-url", signed.PublicKeyUrl);
+        using var response = await product.Http.SendAsync(request);
         response.EnsureSuccessStatusCode();
     }
 

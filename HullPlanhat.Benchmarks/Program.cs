@@ -1,20 +1,28 @@
+using HullPlanhat.Benchmarks;
 using HullPlanhat.Benchmarks.Scenarios;
 using HullPlanhat.Testing;
-using Microsoft.Extensions.Logging;
 
 // Prints throughput, Planhat-call and memory figures of the product running for real:
-// Azurite + the Sandbox's Planhat/Hull over HTTP + the SelfHost on Kestrel.
-//   dotnet run -c Release --project HullPlanhat.Benchmarks -- [all | accounts N | incoming N]
+// Azurite + the Sandbox's Planhat/Hull over HTTP (own process) + the SelfHost on Kestrel (this process).
+//   dotnet run -c Release --project HullPlanhat.Benchmarks -- [all | accounts N | users N | incoming N]
 var scenario = args.ElementAtOrDefault(0) ?? "all";
 int Count(int fallback) => int.TryParse(args.ElementAtOrDefault(1), out var n) ? n : fallback;
 
+await using var sandbox = await SandboxProcess.StartAsync();
 await using var product = await ProductHost.StartAsync(
-    new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" }, LogLevel.Information);
-Console.WriteLine($"Product up at {product.BaseAddress} (Sandbox {product.Sandbox.BaseAddress}); {Environment.ProcessorCount} cores.");
+    new Dictionary<string, string?> { ["Logging:Console:LogLevel:Default"] = "Warning" },
+    logs: new CapturedLogs(name => name is not null && (name.EndsWith(".staged", StringComparison.Ordinal) || name.EndsWith(".skip", StringComparison.Ordinal))),
+    externalSandbox: sandbox.BaseAddress);
+Console.WriteLine($"Product up at {product.BaseAddress}, Sandbox process at {sandbox.BaseAddress}; {Environment.ProcessorCount} cores.");
 
 if (scenario is "accounts" or "all")
 {
     await AccountsScenario.RunAsync(product, Count(1000));
+}
+
+if (scenario is "users" or "all")
+{
+    await UsersScenario.RunAsync(product, Count(10_000));
 }
 
 if (scenario is "incoming" or "all")

@@ -11,9 +11,11 @@ public sealed record CapturedLog(string Category, LogLevel Level, string? EventN
 }
 
 /// <summary>Records every log line of the hosted product so tests can assert on Hull's log names.</summary>
-public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
+/// <param name="keep">Which Hull event names to keep; null keeps every line.</param>
+public sealed class CapturedLogs(Func<string?, bool>? keep = null) : ILoggerProvider, ISupportExternalScope
 {
     private readonly ConcurrentQueue<CapturedLog> entries = new();
+    private readonly Func<string?, bool>? keep = keep;
     private IExternalScopeProvider scopes = new LoggerExternalScopeProvider();
 
     public IReadOnlyList<CapturedLog> All => entries.ToArray();
@@ -38,6 +40,11 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            if (owner.keep?.Invoke(eventId.Name) == false)
+            {
+                return;
+            }
+
             var data = new Dictionary<string, object?>();
             if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
             {

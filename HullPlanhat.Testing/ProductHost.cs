@@ -17,35 +17,49 @@ public sealed class ProductHost : IAsyncDisposable
     public const string MasterKey = "test-master-key";
     private WebApplicationFactory<Program>? factory;
 
+    private ProductHost(CapturedLogs logs) => Logs = logs;
+
     public AzuriteProcess Azurite { get; private set; } = null!;
+    /// <summary>The in-process Sandbox; null when the host uses an external one.</summary>
     public SandboxServer Sandbox { get; private set; } = null!;
     public SandboxClient SandboxAdmin { get; private set; } = null!;
     public NotificationSender Sender { get; private set; } = null!;
-    public CapturedLogs Logs { get; } = new();
+    public CapturedLogs Logs { get; }
     public HttpClient Http { get; private set; } = null!;
     public Uri BaseAddress { get; private set; } = null!;
     public IServiceProvider Services => factory!.Services;
     public Uri SmartNotifierUrl => new(BaseAddress, "smart-notifier");
 
     /// <param name="settings">Host settings on top of the test defaults.</param>
-    /// <param name="minimumLevel">Benchmarks capture less to measure the product, not the capture.</param>
-    public static async Task<ProductHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, LogLevel minimumLevel = LogLevel.Debug)
+    /// <param name="logs">Which log lines to keep (all by default); benchmarks keep only those they wait for.</param>
+    /// <param name="externalSandbox">A Sandbox running in another process (benchmarks measure the product alone); its notifications are signed through its admin API.</param>
+    public static async Task<ProductHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, CapturedLogs? logs = null, Uri? externalSandbox = null)
     {
-        var host = new ProductHost();
+        var host = new ProductHost(logs ?? new CapturedLogs());
         host.Azurite = await AzuriteProcess.StartAsync();
-        host.Sandbox = await SandboxServer.StartAsync(new SandboxOptions());
-        host.SandboxAdmin = host.Sandbox.CreateClient();
-        host.Sender = host.Sandbox.CreateSender();
+        Uri sandboxBase;
+        if (externalSandbox is null)
+        {
+            host.Sandbox = await SandboxServer.StartAsync(new SandboxOptions());
+            host.SandboxAdmin = host.Sandbox.CreateClient();
+            host.Sender = host.Sandbox.CreateSender();
+            sandboxBase = host.Sandbox.BaseAddress;
+        }
+        else
+        {
+            host.SandboxAdmin = new SandboxClient(externalSandbox);
+            sandboxBase = externalSandbox;
+        }
 
         var all = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = host.Azurite.ConnectionString,
-            ["Planhat:ApiBaseUrl"] = host.Sandbox.PlanhatApiBaseUrl.ToString(),
-            ["Planhat:AnalyticsBaseUrl"] = host.Sandbox.AnalyticsBaseUrl.ToString(),
+            ["Planhat:ApiBaseUrl"] = new Uri(sandboxBase, "planhat").ToString(),
+            ["Planhat:AnalyticsBaseUrl"] = new Uri(sandboxBase, "planhat-analytics").ToString(),
             ["Planhat:RetryBaseDelay"] = "00:00:00.050",
             ["Planhat:MaxRetries"] = "8",
-            ["Hull:FirehoseUrl"] = host.Sandbox.FirehoseUrl.ToString(),
-            ["Hull:ApiBaseUrl"] = new Uri(host.Sandbox.BaseAddress, "hull/api/v1").ToString(),
+            ["Hull:FirehoseUrl"] = new Uri(sandboxBase, "hull/firehose").ToString(),
+            ["Hull:ApiBaseUrl"] = new Uri(sandboxBase, "hull/api/v1").ToString(),
             ["Hull:TrustedKeyHosts"] = "127.0.0.1",
             ["Outbox:RetryDelay"] = "00:00:00",
             ["SelfHost:MasterKey"] = MasterKey,
@@ -66,7 +80,7 @@ public sealed class ProductHost : IAsyncDisposable
                 builder.UseSetting(key, value);
             }
 
-            builder.ConfigureLogging(logging => logging.AddProvider(host.Logs).SetMinimumLevel(minimumLevel));
+            builder.ConfigureLogging(logging => logging.AddProvider(host.Logs).SetMinimumLevel(LogLevel.Debug));
         });
         host.factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         host.factory.StartServer();
