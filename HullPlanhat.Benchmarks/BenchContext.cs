@@ -20,7 +20,9 @@ public sealed class BenchContext(ProductHost product, SandboxConnector connector
         await product.SandboxAdmin.CreateTenantAsync(token, tenantId, rpm: 200);
         settings["personal_acccess_token"] = token;
         settings["tenant_id"] = tenantId;
-        return new BenchContext(product, SandboxConnector.Create(settings), token);
+        var connector = SandboxConnector.Create(settings);
+        await product.SandboxAdmin.RegisterConnectorAsync(connector); // the firehose sink verifies its JWTs
+        return new BenchContext(product, connector, token);
     }
 
     /// <summary>Signs through the Sandbox's admin API (it may run in another process) and posts to /smart-notifier.</summary>

@@ -21,6 +21,7 @@ builder.Services.AddHullPlanhatCore(builder.Configuration);
 
 // HttpClient logs request URLs at Information; Planhat and Hull URLs can carry tokens.
 builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning); // request URLs may carry Hull schedule credentials
 
 if (!string.IsNullOrWhiteSpace(builder.Configuration[TelemetrySettings.ConnectionStringKey]))
 {

@@ -10,7 +10,7 @@ public sealed class Status(FunctionDispatcher dispatcher)
 {
     [Function("Status")]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "status")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "status")] HttpRequest request,
         CancellationToken cancellationToken) =>
         new CoreResult(await dispatcher.InvokeHttpAsync(TriggerTable.Status, request, cancellationToken));
 

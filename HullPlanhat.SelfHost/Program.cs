@@ -13,7 +13,10 @@ builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.M
 builder.Logging.ClearProviders();
 builder.Logging.AddConsole(o => o.FormatterName = HullJsonConsoleFormatter.Name)
     .AddConsoleFormatter<HullJsonConsoleFormatter, ConsoleFormatterOptions>();
+// Request and outgoing URLs can carry credentials (Hull's schedules put the secret in the query): never log them.
 builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
 
 builder.Services.AddHullPlanhatCore(builder.Configuration);
 builder.Services.AddSelfHostTelemetry(builder.Configuration);

@@ -59,7 +59,7 @@ public static class TriggerTable
         new(InternalUsersGet, TriggerKind.Http, ["GET"], "api/internal/users/{userId}"),
         new(InternalUsersCreate, TriggerKind.Http, ["POST"], "api/internal/users"),
         new(InternalUsersUpdate, TriggerKind.Http, ["PUT"], "api/internal/users/{userId}"),
-        new(Status, TriggerKind.Http, ["GET"], "status"),
+        new(Status, TriggerKind.Http, ["GET", "POST"], "status"), // POST: Hull's own 30-minute schedule
         new(Health, TriggerKind.Http, ["GET"], "health"),
     ];
 

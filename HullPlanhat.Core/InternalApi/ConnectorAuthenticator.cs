@@ -9,7 +9,9 @@ namespace HullPlanhat.Core.InternalApi;
 
 /// <summary>
 /// Identifies the connector behind an internal API or status request: HTTP Basic (connector id and
-/// secret) plus the <c>org</c> query parameter, checked against the <c>connectors</c> table.
+/// secret) plus the <c>org</c> query parameter, checked against the <c>connectors</c> table. Hull's own
+/// scheduler sends the same credentials as <c>?organization=&amp;ship=&amp;secret=</c> (hull-protocol.md §3.2);
+/// that form is accepted too (request URLs are never logged, see the hosts' log filters).
 /// </summary>
 public sealed class ConnectorAuthenticator(ConnectorRegistry connectors, ILogger<ConnectorAuthenticator> logger)
 {
@@ -18,13 +20,14 @@ public sealed class ConnectorAuthenticator(ConnectorRegistry connectors, ILogger
     /// <returns>The connector, or the answer to give instead (400, 401, 403 or 503).</returns>
     public async Task<(ConnectorRecord? Connector, IResult? Failure)> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var organization = NormalizeOrganization(request.Query[OrganizationParameter].ToString());
+        var hullSchedule = HullScheduleCredentials(request.Query);
+        var organization = NormalizeOrganization(hullSchedule is null ? request.Query[OrganizationParameter].ToString() : request.Query["organization"].ToString());
         if (organization.Length == 0)
         {
             return Reject(StatusCodes.Status400BadRequest, "Query parameter 'org' (the Hull organization, e.g. example.hullapp.io) is required.");
         }
 
-        var (credentials, error) = BasicCredentials.Parse(request.Headers.Authorization.ToString());
+        var (credentials, error) = hullSchedule is not null ? (hullSchedule, null) : BasicCredentials.Parse(request.Headers.Authorization.ToString());
         if (credentials is null)
         {
             return Reject(StatusCodes.Status400BadRequest, error!);
@@ -59,6 +62,13 @@ public sealed class ConnectorAuthenticator(ConnectorRegistry connectors, ILogger
         }
 
         return (connector, null);
+    }
+
+    private static BasicCredentials? HullScheduleCredentials(IQueryCollection query)
+    {
+        var id = query["ship"].ToString() is { Length: > 0 } ship ? ship : query["id"].ToString();
+        var secret = query["secret"].ToString();
+        return id.Length > 0 && secret.Length > 0 ? new BasicCredentials(id, secret) : null;
     }
 
     /// <summary><c>https://Foo.hullapp.io/</c> and <c>foo.hullapp.io</c> name the same organization.</summary>

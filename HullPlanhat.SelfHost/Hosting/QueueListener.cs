@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.Logging;
@@ -52,27 +54,56 @@ public sealed class QueueListener(
         }
     }
 
+    /// <summary>Handles one message; never throws, so one message cannot stop the listener (or the host).</summary>
     private async Task HandleAsync(QueueMessage message, CancellationToken cancellationToken)
     {
         var queue = storage.Queue(function.Queue!);
         try
         {
             await dispatcher.InvokeQueueAsync(function.Name, message.Body.ToString(), cancellationToken);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             logger.FunctionFailed(e, function.Name, e.Message);
-            if (message.DequeueCount >= options.Value.MaxDequeueCount)
+            await SettleFailureAsync(queue, message);
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            return; // Shutting down: the message becomes visible again and is retried.
+        }
+
+        await SettleAsync(() => queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None));
+    }
+
+    private async Task SettleFailureAsync(QueueClient queue, QueueMessage message)
+    {
+        if (message.DequeueCount >= options.Value.MaxDequeueCount)
+        {
+            await SettleAsync(async () =>
             {
                 await storage.Queue(StorageNames.PoisonQueue(function.Queue!)).SendMessageAsync(message.Body, cancellationToken: CancellationToken.None);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
                 logger.MessagePoisoned(function.Queue!, message.DequeueCount);
-            }
-            else
-            {
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.Value.VisibilityTimeout, cancellationToken: CancellationToken.None);
-            }
+            });
+        }
+        else
+        {
+            await SettleAsync(() => queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.Value.VisibilityTimeout, cancellationToken: CancellationToken.None));
+        }
+    }
+
+    // A stale pop receipt (404) means the message became visible again and is someone else's now;
+    // any other storage failure leaves it to reappear after its visibility timeout. Either way nothing is lost.
+    private async Task SettleAsync(Func<Task> settle)
+    {
+        try
+        {
+            await settle();
+        }
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException)
+        {
+            logger.LogWarning("Could not settle a {Queue} message: {Error}", function.Queue, e.Message);
         }
     }
 }
