@@ -71,7 +71,7 @@ cmd_run() {
   echo "SelfHost http://127.0.0.1:$SELFHOST_PORT  (JSON logs: .run/selfhost.log, admin key: $MASTER_KEY)"
   echo "Replaying samples/account-update.json; the outbox flushes every 10 s…"
   dotnet run --no-build --project HullPlanhat.Sandbox -- replay --sandbox "http://127.0.0.1:$SANDBOX_PORT" \
-    --connector-url "http://127.0.0.1:$SELFHOST_PORT" --token sandbox-token --file samples/account-update.json
+    --connector-url "http://127.0.0.1:$SELFHOST_PORT" --token sandbox-token --file "$PWD/samples/account-update.json"
   echo "Running. Send more with the replay command above, or Ctrl+C to stop."
   wait
 }
