@@ -34,6 +34,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ConnectorRegistry>();
         services.AddSingleton<QueueWriter>();
         services.AddSingleton<ClaimCheckReader>();
+        services.AddSingleton<ConnectorMessageReader>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<SyncStateStore>();
         services.AddSingleton<DeadLetterStore>();

@@ -18,8 +18,7 @@ namespace HullPlanhat.Core.Outgoing;
 /// then stage it in the outbox — or skip it, at zero Planhat calls, when Planhat already has it.
 /// </summary>
 public sealed class OutgoingAccountHandler(
-    ClaimCheckReader claimChecks,
-    ConnectorRegistry connectors,
+    ConnectorMessageReader messages,
     PlanhatUsersCache planhatUsers,
     SyncStateStore syncState,
     OutboxStore outbox,
@@ -27,21 +26,15 @@ public sealed class OutgoingAccountHandler(
     ProductMetrics metrics,
     ILogger<OutgoingAccountHandler> logger) : IQueueFunction
 {
-    public async Task HandleAsync(string messageText, CancellationToken cancellationToken)
-    {
-        var message = JsonSerializer.Deserialize(await claimChecks.ReadAsync(messageText, cancellationToken), CoreJsonContext.Default.OutgoingAccountMessage)
-            ?? throw new InvalidDataException("Empty account message.");
-        var connector = await connectors.FindAsync(message.ConnectorId, cancellationToken)
-            ?? throw new InvalidOperationException($"Connector {message.ConnectorId} is not registered.");
-
-        using (logger.ForConnector(connector.Id, connector.Organization))
-        using (logger.ForAccount(message.Account))
+    public Task HandleAsync(string messageText, CancellationToken cancellationToken) =>
+        messages.HandleAsync(messageText, CoreJsonContext.Default.OutgoingAccountMessage, async (message, connector) =>
         {
-            await SyncAsync(connector, message, cancellationToken);
-        }
-
-        await claimChecks.ReleaseAsync(messageText, cancellationToken);
-    }
+            using (logger.ForConnector(connector.Id, connector.Organization))
+            using (logger.ForAccount(message.Account))
+            {
+                await SyncAsync(connector, message, cancellationToken);
+            }
+        }, cancellationToken);
 
     private async Task SyncAsync(ConnectorRecord connector, OutgoingAccountMessage message, CancellationToken cancellationToken)
     {

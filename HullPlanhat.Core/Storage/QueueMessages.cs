@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace HullPlanhat.Core.Storage;
 
 /// <summary>One Hull account change, as queued on <c>planhat-accounts</c>.</summary>
-public sealed record OutgoingAccountMessage
+public sealed record OutgoingAccountMessage : IConnectorMessage
 {
     [JsonPropertyName("connectorId")] public required string ConnectorId { get; init; }
     [JsonPropertyName("notificationId")] public string? NotificationId { get; init; }
@@ -14,7 +14,7 @@ public sealed record OutgoingAccountMessage
 }
 
 /// <summary>One Hull user change (with its account and events), as queued on <c>planhat-users</c>.</summary>
-public sealed record OutgoingUserMessage
+public sealed record OutgoingUserMessage : IConnectorMessage
 {
     [JsonPropertyName("connectorId")] public required string ConnectorId { get; init; }
     [JsonPropertyName("notificationId")] public string? NotificationId { get; init; }

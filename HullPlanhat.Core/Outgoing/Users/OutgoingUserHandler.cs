@@ -15,29 +15,22 @@ namespace HullPlanhat.Core.Outgoing.Users;
 /// the enduser (when it changed) and its whitelisted events in the outbox — zero Planhat calls here.
 /// </summary>
 public sealed class OutgoingUserHandler(
-    ClaimCheckReader claimChecks,
-    ConnectorRegistry connectors,
+    ConnectorMessageReader messages,
     SyncStateStore syncState,
     EnduserOutbox outbox,
     SentEventLedger sentEvents,
     ProductMetrics metrics,
     ILogger<OutgoingUserHandler> logger) : IQueueFunction
 {
-    public async Task HandleAsync(string messageText, CancellationToken cancellationToken)
-    {
-        var message = JsonSerializer.Deserialize(await claimChecks.ReadAsync(messageText, cancellationToken), CoreJsonContext.Default.OutgoingUserMessage)
-            ?? throw new InvalidDataException("Empty user message.");
-        var connector = await connectors.FindAsync(message.ConnectorId, cancellationToken)
-            ?? throw new InvalidOperationException($"Connector {message.ConnectorId} is not registered.");
-
-        using (logger.ForConnector(connector.Id, connector.Organization))
-        using (logger.ForUser(message.User))
+    public Task HandleAsync(string messageText, CancellationToken cancellationToken) =>
+        messages.HandleAsync(messageText, CoreJsonContext.Default.OutgoingUserMessage, async (message, connector) =>
         {
-            await SyncAsync(connector, message, cancellationToken);
-        }
-
-        await claimChecks.ReleaseAsync(messageText, cancellationToken);
-    }
+            using (logger.ForConnector(connector.Id, connector.Organization))
+            using (logger.ForUser(message.User))
+            {
+                await SyncAsync(connector, message, cancellationToken);
+            }
+        }, cancellationToken);
 
     private async Task SyncAsync(ConnectorRecord connector, OutgoingUserMessage message, CancellationToken cancellationToken)
     {
