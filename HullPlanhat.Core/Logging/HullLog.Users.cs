@@ -11,6 +11,4 @@ public static partial class HullLog
     [LoggerMessage(2201, LogLevel.Information, "outgoing.user_event.staged {Event}", EventName = "outgoing.user_event.staged")]
     public static partial void EventStaged(this ILogger logger, string @event);
 
-    [LoggerMessage(2202, LogLevel.Warning, "outgoing.user.restage {Attempt}", EventName = "outgoing.user.restage")]
-    public static partial void UserRestaging(this ILogger logger, int attempt);
 }

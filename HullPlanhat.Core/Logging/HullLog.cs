@@ -29,9 +29,6 @@ public static partial class HullLog
     [LoggerMessage(1103, LogLevel.Information, "outgoing.account.staged {Hash}", EventName = "outgoing.account.staged")]
     public static partial void AccountStaged(this ILogger logger, string hash);
 
-    [LoggerMessage(1104, LogLevel.Warning, "outgoing.account.retry {Error} {Attempts}", EventName = "outgoing.account.retry")]
-    public static partial void AccountRetrying(this ILogger logger, string error, int attempts);
-
     [LoggerMessage(1110, LogLevel.Information, "outgoing.license.skip {Reason}", EventName = "outgoing.license.skip")]
     public static partial void LicenseSkipped(this ILogger logger, string reason);
 
@@ -47,9 +44,6 @@ public static partial class HullLog
     [LoggerMessage(1203, LogLevel.Information, "outgoing.user.staged {Hash}", EventName = "outgoing.user.staged")]
     public static partial void UserStaged(this ILogger logger, string hash);
 
-    [LoggerMessage(1204, LogLevel.Warning, "outgoing.user.retry {Error} {Attempts}", EventName = "outgoing.user.retry")]
-    public static partial void UserRetrying(this ILogger logger, string error, int attempts);
-
     [LoggerMessage(1300, LogLevel.Information, "outgoing.user_event.success {Event} {Count}", EventName = "outgoing.user_event.success")]
     public static partial void EventSucceeded(this ILogger logger, string @event, int count);
 
@@ -61,9 +55,6 @@ public static partial class HullLog
 
     [LoggerMessage(1400, LogLevel.Information, "outgoing.flush.complete {ObjectType} {Sent} {Succeeded} {Failed} {Calls}", EventName = "outgoing.flush.complete")]
     public static partial void FlushCompleted(this ILogger logger, string objectType, int sent, int succeeded, int failed, int calls);
-
-    [LoggerMessage(1401, LogLevel.Error, "outgoing.flush.error {ObjectType} {Error}", EventName = "outgoing.flush.error")]
-    public static partial void FlushFailed(this ILogger logger, string objectType, string error);
 
     [LoggerMessage(1500, LogLevel.Warning, "connector.firehose.error {Error}", EventName = "connector.firehose.error")]
     public static partial void FirehoseFailed(this ILogger logger, string error);

@@ -93,14 +93,8 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
     {
         foreach (var row in rows)
         {
-            try
-            {
-                await Table.DeleteEntityAsync(TableKeys.Encode(row.ConnectorId), RowKey(row.ObjectType, row.HullId), row.ETag, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 412)
-            {
-                // Replaced by a newer change (412) or already gone (404): the newer row stays staged.
-            }
+            // False: replaced by a newer change meanwhile, which stays staged.
+            await TryDeleteAsync(row, cancellationToken);
         }
     }
 
