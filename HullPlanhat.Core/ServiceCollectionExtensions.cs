@@ -40,6 +40,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<RowFailureHandler>();
         services.AddSingleton<PlanhatUsersCache>();
+        services.AddSingleton<PlanhatIdResolver>();
         services.AddSingleton<FirehoseTokenFactory>();
         services.AddSingleton<PlanhatRateGate>();
         services.AddTransient<PlanhatRateLimitHandler>();
@@ -69,7 +70,7 @@ public static class ServiceCollectionExtensions
                 builder.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = Math.Max(options.MaxRetries, 1),
-                    ShouldHandle = options.MaxRetries == 0 ? _ => ValueTask.FromResult(false) : new HttpRetryStrategyOptions().ShouldHandle,
+                    ShouldHandle = options.MaxRetries == 0 ? _ => ValueTask.FromResult(false) : PlanhatRetryPolicy.ShouldRetry,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
                     Delay = options.RetryBaseDelay,

@@ -71,17 +71,24 @@ public sealed class OutgoingAccountHandler(
         }
 
         var hash = CanonicalJson.Hash(new JsonObject { ["company"] = company.DeepClone(), ["licenses"] = licenses.Licenses?.DeepClone() });
+        var version = ChangeVersion.Of(account);
         var accepted = await syncState.GetAsync(connector.Id, OutboxObjectTypes.Company, hullId, cancellationToken);
+        if (accepted is not null && ChangeVersion.IsOlder(version, accepted.Version))
+        {
+            Skip(SkipReasons.OlderChange);
+            return;
+        }
+
         if (accepted?.Hash == hash)
         {
             // A change undone before the flush must not be sent either.
-            await outbox.RemoveAsync(connector.Id, OutboxObjectTypes.Company, hullId, cancellationToken);
+            await outbox.RemoveUnlessNewerAsync(connector.Id, OutboxObjectTypes.Company, hullId, version, cancellationToken);
             Skip(SkipReasons.AlreadyInSync);
             return;
         }
 
         var hullPlanhatId = HullAttributePath.Read(account, "planhat.id")?.ToString();
-        await outbox.StageAsync(new OutboxRow
+        var staged = await outbox.StageNewestAsync(new OutboxRow
         {
             ConnectorId = connector.Id,
             ObjectType = OutboxObjectTypes.Company,
@@ -92,8 +99,16 @@ public sealed class OutgoingAccountHandler(
             PlanhatId = hullPlanhatId ?? accepted?.PlanhatId,
             HullClaims = HullClaims.ForAccount(account),
             Context = new JsonObject { ["hullPlanhatId"] = hullPlanhatId },
+            Version = version,
         }, cancellationToken);
-        logger.AccountStaged(hash);
+        if (staged)
+        {
+            logger.AccountStaged(hash);
+        }
+        else
+        {
+            Skip(SkipReasons.OlderChange);
+        }
     }
 
     private void Skip(string reason)

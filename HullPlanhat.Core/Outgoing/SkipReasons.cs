@@ -17,6 +17,8 @@ public static class SkipReasons
     public const string NoEmailOrExternalId = "Neither email nor external id present.";
     public const string NoTenantId = "No Tenant Token present: events cannot be sent to Planhat.";
 
+    public const string OlderChange = "A newer change of this object was handled already; this older one is not sent.";
+
     /// <summary>Joins reasons with a space, as the original did.</summary>
     public static string Join(IEnumerable<string> reasons) => string.Join(' ', reasons).Trim();
 }

@@ -5,7 +5,8 @@ using HullPlanhat.Core.Storage;
 namespace HullPlanhat.Core.Outgoing;
 
 /// <summary>What Planhat last accepted for one Hull object.</summary>
-public sealed record SyncState(string Hash, string? PlanhatId, string? ExternalId);
+/// <param name="Version">When Hull last changed the object Planhat accepted (<see cref="ChangeVersion"/>); 0 when unknown.</param>
+public sealed record SyncState(string Hash, string? PlanhatId, string? ExternalId, long Version = 0);
 
 /// <summary>
 /// The <c>syncstate</c> table, one partition per connector: per Hull object the hash Planhat last
@@ -21,7 +22,7 @@ public sealed class SyncStateStore(StorageClients storage)
         await storage.EnsureCreatedAsync();
         var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(connectorId), $"{objectType}_{TableKeys.Encode(hullId)}", cancellationToken: cancellationToken);
         return response.HasValue && response.Value is { } e
-            ? new SyncState(e.GetString("Hash"), e.GetString("PlanhatId"), e.GetString("ExternalId"))
+            ? new SyncState(e.GetString("Hash"), e.GetString("PlanhatId"), e.GetString("ExternalId"), e.GetInt64("Version") ?? 0)
             : null;
     }
 
@@ -44,6 +45,7 @@ public sealed class SyncStateStore(StorageClients storage)
                 ["Hash"] = state.Hash,
                 ["PlanhatId"] = state.PlanhatId,
                 ["ExternalId"] = state.ExternalId,
+                ["Version"] = state.Version,
             }));
             if (state is { ExternalId: { } externalId, PlanhatId: { } planhatId })
             {

@@ -9,8 +9,8 @@ namespace HullPlanhat.Core.Planhat;
 public readonly record struct BulkRowOutcome(bool Succeeded, string? PlanhatId, string? Error);
 
 /// <summary>
-/// Matches a bulk upsert response back to the rows sent (pure). Rows are keyed by <c>_id</c> or
-/// <c>externalId</c>; an error names the row by the same key. A row that neither succeeded nor
+/// Matches a bulk upsert response back to the rows sent (pure). Rows are keyed as Planhat matches
+/// them: <c>_id</c>, else <c>sourceId</c>, else <c>externalId</c>; an error names the row by the same key. A row that neither succeeded nor
 /// failed by name was unchanged (<c>nonupdates</c>) — unless some error could not be matched,
 /// in which case it might be that one, and is reported failed so it is retried (upserts are idempotent).
 /// </summary>
@@ -20,9 +20,18 @@ public static class BulkResultMatcher
     {
         var byId = result.SucceededKeys.Where(k => k.Id is not null).Select(k => k.Id!).ToHashSet(StringComparer.Ordinal);
         var idByExternal = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var key in result.SucceededKeys.Where(k => k is { ExternalId: not null, Id: not null }))
+        var idBySource = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in result.SucceededKeys.Where(k => k.Id is not null))
         {
-            idByExternal[key.ExternalId!] = key.Id!;
+            if (key.ExternalId is { } externalKey)
+            {
+                idByExternal[externalKey] = key.Id!;
+            }
+
+            if (key.SourceId is { } sourceKey)
+            {
+                idBySource[sourceKey] = key.Id!;
+            }
         }
 
         var errors = result.Errors.OfType<JsonObject>().ToList();
@@ -32,11 +41,13 @@ public static class BulkResultMatcher
         {
             var row = rows[i];
             var id = Text(row, "_id");
-            var externalId = Text(row, "externalId");
+            var sourceId = id is null ? Text(row, "sourceId") : null;
+            var externalId = id is null && sourceId is null ? Text(row, "externalId") : null;
             var scope = scopeKey is null ? null : Text(row, scopeKey);
             var error = errors.FirstOrDefault(e =>
                 (id is not null && Text(e, "_id") == id)
-                || (id is null && externalId is not null && Text(e, "externalId") == externalId && (scope is null || Text(e, scopeKey!) is null || Text(e, scopeKey!) == scope)));
+                || (sourceId is not null && Text(e, "sourceId") == sourceId)
+                || (externalId is not null && Text(e, "externalId") == externalId && (scope is null || Text(e, scopeKey!) is null || Text(e, scopeKey!) == scope)));
             if (error is not null)
             {
                 matchedErrors.Add(error);
@@ -48,7 +59,9 @@ public static class BulkResultMatcher
             }
             else
             {
-                outcomes[i] = new(true, externalId is not null && idByExternal.TryGetValue(externalId, out var found) ? found : null, null);
+                var found = sourceId is not null ? idBySource.GetValueOrDefault(sourceId)
+                    : externalId is not null ? idByExternal.GetValueOrDefault(externalId) : null;
+                outcomes[i] = new(true, found, null);
             }
         }
 

@@ -6,7 +6,10 @@ namespace HullPlanhat.Core.Planhat;
 /// </summary>
 public static class PlanhatCalls
 {
-    public static async Task<T> TryAsync<T>(Func<Task<T>> call, Func<string, T> onFailure, CancellationToken cancellationToken)
+    public static Task<T> TryAsync<T>(Func<Task<T>> call, Func<string, T> onFailure, CancellationToken cancellationToken) =>
+        TryAsync(call, (Exception e) => onFailure(e.Message), cancellationToken);
+
+    public static async Task<T> TryAsync<T>(Func<Task<T>> call, Func<Exception, T> onFailure, CancellationToken cancellationToken)
     {
         try
         {
@@ -14,7 +17,7 @@ public static class PlanhatCalls
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return onFailure(e.Message);
+            return onFailure(e);
         }
     }
 }

@@ -1,5 +1,8 @@
 namespace HullPlanhat.Sandbox.Faults;
 
+/// <summary>What happens to a write after Planhat applied it.</summary>
+public enum AfterWriteFault { None, LostReply, SlowReply }
+
 /// <summary>Thread-safe, seeded fault decision maker (one per tenant or connector).</summary>
 public sealed class FaultInjector
 {
@@ -52,6 +55,23 @@ public sealed class FaultInjector
 
             var statuses = _config.Statuses is { Count: > 0 } s ? s : [500];
             return statuses[_random.Next(statuses.Count)];
+        }
+    }
+
+    /// <summary>For a write that got through: whether its reply is lost or slow (it is applied either way).</summary>
+    public AfterWriteFault NextAfterWrite(bool isAnalytics = false)
+    {
+        lock (_gate)
+        {
+            if ((_config.LostReplyRate <= 0 && _config.SlowReplyRate <= 0) || (isAnalytics && !_config.IncludeAnalytics))
+            {
+                return AfterWriteFault.None;
+            }
+
+            var draw = _random.NextDouble();
+            return draw < _config.LostReplyRate ? AfterWriteFault.LostReply
+                : draw < _config.LostReplyRate + _config.SlowReplyRate ? AfterWriteFault.SlowReply
+                : AfterWriteFault.None;
         }
     }
 }

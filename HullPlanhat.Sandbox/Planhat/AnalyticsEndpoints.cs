@@ -43,15 +43,8 @@ public sealed class AnalyticsEndpoints
         }
         else
         {
-            var activities = bulk && body.Node is JsonArray array
-                ? JsonBody.Detach(array).OfType<JsonObject>().ToList()
-                : body.Node is JsonObject single ? [single] : [];
-            lock (tenant.Sync)
-            {
-                tenant.Activities.AddRange(activities);
-            }
-
-            await Ok(ctx);
+            await PlanhatGate.RunWithAfterWriteFaultAsync(ctx, tenant.Faults.NextAfterWrite(isAnalytics: true), tenant.Faults.Config.SlowReplyMilliseconds,
+                () => Store(ctx, tenant, body, bulk));
         }
 
         ctx.Request.Path.StartsWithSegments(Prefix, out var rest);
@@ -62,6 +55,19 @@ public sealed class AnalyticsEndpoints
             ctx.Response.StatusCode,
             itemCount,
             _clock.Now));
+    }
+
+    private static Task Store(HttpContext ctx, Tenant tenant, JsonBody.Parsed body, bool bulk)
+    {
+        var activities = bulk && body.Node is JsonArray array
+            ? JsonBody.Detach(array).OfType<JsonObject>().ToList()
+            : body.Node is JsonObject single ? [single] : [];
+        lock (tenant.Sync)
+        {
+            tenant.Activities.AddRange(activities);
+        }
+
+        return Ok(ctx);
     }
 
     private static Task Ok(HttpContext ctx) =>

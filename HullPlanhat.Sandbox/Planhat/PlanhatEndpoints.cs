@@ -48,7 +48,10 @@ public sealed class PlanhatEndpoints
             .Where(f => f.Value.Length > 0)
             .ToList();
         var paging = Paging.From(ctx.Request.Query, _maxPageSize);
-        return JsonResults.Bytes(_objects.List(PlanhatGate.TenantOf(ctx), kind, filters, paging));
+        var select = ctx.Request.Query["select"].ToString() is { Length: > 0 } fields
+            ? fields.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : null;
+        return JsonResults.Bytes(_objects.List(PlanhatGate.TenantOf(ctx), kind, filters, paging, select));
     }
 
     private IResult Get(HttpContext ctx, ObjectKind kind, string key) =>

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using HullPlanhat.Sandbox.Faults;
 using HullPlanhat.Sandbox.Infrastructure;
 
 namespace HullPlanhat.Sandbox.Planhat;
@@ -62,7 +63,9 @@ public sealed class PlanhatGate
         }
         else
         {
-            await RunHandler(context, next);
+            var isWrite = !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method);
+            await RunWithAfterWriteFaultAsync(context, isWrite ? tenant.Faults.NextAfterWrite() : AfterWriteFault.None,
+                tenant.Faults.Config.SlowReplyMilliseconds, () => RunHandler(context, next));
         }
 
         tenant.Calls.Add(new SandboxCall(
@@ -85,6 +88,42 @@ public sealed class PlanhatGate
             context.Response.Clear();
             await JsonResults.Error(500, ex.Message).ExecuteAsync(context);
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="handler"/> (the write is applied) and then, as <paramref name="fault"/> says,
+    /// answers normally, answers late, or replaces the answer with a 502 as a proxy that lost the reply would.
+    /// </summary>
+    public static async Task RunWithAfterWriteFaultAsync(HttpContext context, AfterWriteFault fault, int slowReplyMilliseconds, Func<Task> handler)
+    {
+        if (fault == AfterWriteFault.None)
+        {
+            await handler();
+            return;
+        }
+
+        var original = context.Response.Body;
+        using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        try
+        {
+            await handler();
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        if (fault == AfterWriteFault.LostReply)
+        {
+            context.Response.Clear();
+            await JsonResults.Error(502, "Injected fault: the write was applied, its reply lost").ExecuteAsync(context);
+            return;
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(slowReplyMilliseconds), context.RequestAborted);
+        buffer.Position = 0;
+        await buffer.CopyToAsync(original, context.RequestAborted);
     }
 
     /// <summary>Writes an injected failure: 429 as Planhat's text body, anything else as a JSON error.</summary>

@@ -23,7 +23,8 @@ public sealed class TenantObjects
     }
 
     /// <summary>Lists objects in creation order, optionally filtered by indexed fields (all must match).</summary>
-    public byte[] List(Tenant tenant, ObjectKind kind, IReadOnlyList<(string Field, string Value)> filters, Paging paging)
+    /// <param name="select">Planhat's <c>select</c>: the fields to return (with <c>_id</c>); null returns whole objects.</param>
+    public byte[] List(Tenant tenant, ObjectKind kind, IReadOnlyList<(string Field, string Value)> filters, Paging paging, IReadOnlyList<string>? select = null)
     {
         lock (tenant.Sync)
         {
@@ -40,7 +41,8 @@ public sealed class TenantObjects
                 }
             }
 
-            return JsonResults.SerializeArray(paging.Apply(source));
+            var page = paging.Apply(source);
+            return JsonResults.SerializeArray(select is null ? page : page.Select(o => Project(o, select)));
         }
     }
 
@@ -147,5 +149,19 @@ public sealed class TenantObjects
             var collection = tenant[kind];
             return collection.Resolve(key) is { } existing && collection.Remove(existing);
         }
+    }
+
+    private static JsonObject Project(JsonObject source, IReadOnlyList<string> fields)
+    {
+        var projected = new JsonObject();
+        foreach (var field in fields.Prepend("_id").Distinct(StringComparer.Ordinal))
+        {
+            if (source.TryGetPropertyValue(field, out var value))
+            {
+                projected[field] = value?.DeepClone();
+            }
+        }
+
+        return projected;
     }
 }

@@ -42,11 +42,13 @@ public sealed class FunctionLock(StorageClients storage, ILogger<FunctionLock> l
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         }
 
+        // A lease that cannot be renewed may be taken by another instance: the work stops with it.
+        using var working = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var renewal = RenewAsync(lease, renewing.Token);
+        var renewal = RenewAsync(lease, working, renewing.Token);
         try
         {
-            await work(cancellationToken);
+            await work(working.Token);
             return true;
         }
         finally
@@ -77,7 +79,7 @@ public sealed class FunctionLock(StorageClients storage, ILogger<FunctionLock> l
         }
     }
 
-    private async Task RenewAsync(BlobLeaseClient lease, CancellationToken cancellationToken)
+    private async Task RenewAsync(BlobLeaseClient lease, CancellationTokenSource working, CancellationToken cancellationToken)
     {
         try
         {
@@ -90,9 +92,10 @@ public sealed class FunctionLock(StorageClients storage, ILogger<FunctionLock> l
         catch (OperationCanceledException)
         {
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException)
         {
-            logger.LogWarning("Lost a function lock lease: {Status}", e.Status);
+            logger.LogWarning("Lost a function lock lease ({Error}); the function stops until it holds the lock again.", e.Message);
+            await working.CancelAsync();
         }
     }
 }

@@ -11,11 +11,13 @@ namespace HullPlanhat.Core.Outgoing.Outbox;
 
 /// <summary>
 /// Drains a connector's staged companies: <c>PUT /companies</c> in bulk (keyed by <c>_id</c> when
-/// known, else <c>externalId</c>; a company with neither is created once with <c>POST</c>), then
-/// their licenses with <c>PUT /licenses</c>; then records each row's outcome.
+/// known, else <c>externalId</c>; a company with neither gets a <c>sourceId</c> derived from its Hull
+/// id, so sending it again can never create a second one), then their licenses with
+/// <c>PUT /licenses</c>; then records each row's outcome.
 /// </summary>
 public sealed class CompanyFlusher(
     PlanhatClient planhat,
+    PlanhatIdResolver ids,
     OutboxStore outbox,
     SyncStateStore syncState,
     RowFailureHandler failures,
@@ -66,71 +68,61 @@ public sealed class CompanyFlusher(
         }
 
         await syncState.SaveAsync(connector.Id, OutboxObjectTypes.Company,
-            succeeded.Select(s => (s.Row.HullId, new SyncState(s.Row.Hash, s.PlanhatId, s.Row.Payload["externalId"]?.ToString()))), cancellationToken);
+            succeeded.Select(s => (s.Row.HullId, new SyncState(s.Row.Hash, s.PlanhatId, s.Row.Payload["externalId"]?.ToString(), s.Row.Version))), cancellationToken);
         await outbox.CompleteAsync(succeeded.Select(s => s.Row), cancellationToken);
         metrics.Synced(OutboxObjectTypes.Company, "outgoing", succeeded.Count);
         logger.FlushCompleted(OutboxObjectTypes.Company, rows.Count, succeeded.Count, rows.Count - succeeded.Count, 0);
         await WriteBackAsync(connector, succeeded, cancellationToken);
     }
 
+    /// <summary>The <c>sourceId</c> of a company known by neither Planhat id nor external id.</summary>
+    public static string KeylessSourceId(string hullId) => "hull:" + hullId;
+
     private async Task<BulkRowOutcome[]> UpsertCompaniesAsync(PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
     {
-        var outcomes = new BulkRowOutcome[rows.Count];
-        var keyed = new List<(int Index, JsonObject Item)>();
-        for (var i = 0; i < rows.Count; i++)
+        var items = rows.Select(row =>
         {
-            var item = (JsonObject)rows[i].Payload.DeepClone();
-            if (rows[i].PlanhatId is { } id)
+            var item = (JsonObject)row.Payload.DeepClone();
+            if (row.PlanhatId is { } id)
             {
                 item["_id"] = id;
             }
-
-            if (item["_id"] is null && item["externalId"] is null)
+            else if (item["externalId"] is null && item["sourceId"] is null)
             {
-                outcomes[i] = await CreateAsync(connection, item, cancellationToken);
+                item["sourceId"] = KeylessSourceId(row.HullId);
             }
-            else
-            {
-                keyed.Add((i, item));
-            }
-        }
 
-        if (keyed.Count > 0)
-        {
-            var items = keyed.Select(k => k.Item).ToList();
-            var matched = await PlanhatCalls.TryAsync(
-                async () => BulkResultMatcher.Match(items, await planhat.BulkUpsertAsync(connection, "companies", items, cancellationToken)),
-                error => items.Select(_ => new BulkRowOutcome(false, null, error)).ToArray(), cancellationToken);
-            for (var k = 0; k < keyed.Count; k++)
-            {
-                outcomes[keyed[k].Index] = matched[k] is { Succeeded: true, PlanhatId: null }
-                    ? await LookUpIdAsync(connection, keyed[k].Item, cancellationToken)
-                    : matched[k];
-            }
-        }
+            return item;
+        }).ToList();
 
+        var outcomes = (await PlanhatCalls.TryAsync(
+            async () => BulkResultMatcher.Match(items, await planhat.BulkUpsertAsync(connection, "companies", items, cancellationToken)),
+            error => items.Select(_ => new BulkRowOutcome(false, null, error)).ToArray(), cancellationToken)).ToArray();
+        await ResolveUnnamedAsync(connection, items, outcomes, cancellationToken);
         return outcomes;
     }
 
-    private Task<BulkRowOutcome> CreateAsync(PlanhatConnection connection, JsonObject item, CancellationToken cancellationToken) =>
-        PlanhatCalls.TryAsync(
-            async () => (await planhat.CreateAsync(connection, "companies", item, cancellationToken))["_id"]?.ToString() is { } id
-                ? new BulkRowOutcome(true, id, null)
-                : new BulkRowOutcome(false, null, "Planhat created the company without returning its id."),
-            error => new BulkRowOutcome(false, null, error), cancellationToken);
+    // Planhat does not name unchanged rows; their id is needed for licenses, endusers and Hull.
+    private async Task ResolveUnnamedAsync(PlanhatConnection connection, List<JsonObject> items, BulkRowOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        var unnamed = Enumerable.Range(0, items.Count).Where(i => outcomes[i] is { Succeeded: true, PlanhatId: null }).ToList();
+        if (unnamed.Count == 0)
+        {
+            return;
+        }
 
-    // Planhat does not list unchanged rows; their id is needed for licenses, endusers and Hull.
-    private Task<BulkRowOutcome> LookUpIdAsync(PlanhatConnection connection, JsonObject item, CancellationToken cancellationToken) =>
-        PlanhatCalls.TryAsync(
-            async () =>
-            {
-                var externalId = item["externalId"]!.ToString();
-                var found = await planhat.QueryAsync(connection, $"leancompanies?externalId={Uri.EscapeDataString(externalId)}", cancellationToken);
-                return found.FirstOrDefault()?["_id"]?.ToString() is { } id
-                    ? new BulkRowOutcome(true, id, null)
-                    : new BulkRowOutcome(false, null, "Planhat accepted the company but no company has its externalId.");
-            },
-            error => new BulkRowOutcome(false, null, error), cancellationToken);
+        var (found, error) = await PlanhatCalls.TryAsync<(string?[], string?)>(
+            async () => (await ids.ResolveAsync(connection, PlanhatIdLookup.Companies, unnamed.Select(i => items[i]).ToList(), cancellationToken), null),
+            e => ([], e), cancellationToken);
+        for (var k = 0; k < unnamed.Count; k++)
+        {
+            outcomes[unnamed[k]] = found.ElementAtOrDefault(k) is { } id
+                ? new BulkRowOutcome(true, id, null)
+                : new BulkRowOutcome(false, null, error is null
+                    ? "Planhat accepted the company but no company has its externalId or sourceId."
+                    : $"Planhat accepted the company, but looking up its id failed: {error}");
+        }
+    }
 
     private async Task UpsertLicensesAsync(PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, BulkRowOutcome[] outcomes, CancellationToken cancellationToken)
     {

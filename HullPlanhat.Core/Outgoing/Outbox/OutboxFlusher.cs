@@ -10,42 +10,62 @@ namespace HullPlanhat.Core.Outgoing.Outbox;
 
 /// <summary>
 /// <c>FlushOutbox</c> (timer): for every connector, companies (and their licenses) first, so
-/// endusers can reference them. The host runs one instance at a time.
+/// endusers can reference them. Connectors are flushed side by side and independently: each within
+/// its own time budget, and one connector's failure is logged and does not stop the others. The
+/// host runs one instance of this timer at a time.
 /// </summary>
 public sealed class OutboxFlusher(
     Storage.ConnectorRegistry connectors,
     CompanyFlusher companies,
     Users.EnduserFlusher endusers,
     IOptions<PlanhatOptions> planhatOptions,
+    IOptions<OutboxOptions> outboxOptions,
     ProductMetrics metrics,
     ILogger<OutboxFlusher> logger) : ITimerFunction
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var outcome = "success";
+        var failures = 0;
         try
         {
-            await foreach (var connector in connectors.ListAsync(cancellationToken))
+            var options = new ParallelOptions { MaxDegreeOfParallelism = outboxOptions.Value.ConnectorParallelism, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(connectors.ListAsync(cancellationToken), options, async (connector, ct) =>
             {
-                if (PlanhatConnection.For(connector, planhatOptions.Value) is not { } connection)
+                if (!await FlushConnectorAsync(connector, ct))
                 {
-                    continue;
+                    Interlocked.Increment(ref failures);
                 }
-
-                using var scope = logger.ForConnector(connector.Id, connector.Organization);
-                await companies.FlushAsync(connector, connection, cancellationToken);
-                await endusers.FlushAsync(connector, connection, cancellationToken);
-            }
-        }
-        catch
-        {
-            outcome = "error";
-            throw;
+            });
         }
         finally
         {
-            metrics.JobCompleted(TriggerTable.FlushOutbox, outcome, Stopwatch.GetElapsedTime(started));
+            metrics.JobCompleted(TriggerTable.FlushOutbox, failures == 0 ? "success" : "error", Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <returns>False when the connector's flush failed or ran out of time (its rows wait for the next run).</returns>
+    private async Task<bool> FlushConnectorAsync(Storage.ConnectorRecord connector, CancellationToken cancellationToken)
+    {
+        if (PlanhatConnection.For(connector, planhatOptions.Value) is not { } connection)
+        {
+            return true;
+        }
+
+        using var scope = logger.ForConnector(connector.Id, connector.Organization);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(outboxOptions.Value.ConnectorTimeout);
+        try
+        {
+            await companies.FlushAsync(connector, connection, budget.Token);
+            await endusers.FlushAsync(connector, connection, budget.Token);
+            return true;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.FunctionFailed(e, TriggerTable.FlushOutbox,
+                budget.IsCancellationRequested ? $"The flush took longer than {outboxOptions.Value.ConnectorTimeout}; the rest waits for the next run." : e.Message);
+            return false;
         }
     }
 }

@@ -16,6 +16,13 @@ public sealed class OutboxOptions
     [Range(1, 1000)]
     public int MaxChunksPerRun { get; set; } = 20;
 
+    /// <summary>Connectors flushed at the same time; each has its own Planhat budget, so one slow Planhat delays only its own connector.</summary>
+    [Range(1, 64)]
+    public int ConnectorParallelism { get; set; } = 8;
+
+    /// <summary>The longest one connector's flush may take; the rest of its rows wait for the next run.</summary>
+    public TimeSpan ConnectorTimeout { get; set; } = TimeSpan.FromMinutes(4);
+
     public TimeSpan RetryDelayAfter(int attempts) =>
         TimeSpan.FromTicks(Math.Min(RetryDelay.Ticks * (1L << Math.Min(attempts, 10)), TimeSpan.FromHours(1).Ticks));
 }

@@ -37,6 +37,9 @@ public sealed record OutboxRow
     /// <summary>Extra identity needed at flush time (e.g. a user's account claims); free-form.</summary>
     public JsonObject? Context { get; init; }
 
+    /// <summary>When Hull last changed the object (<see cref="ChangeVersion"/>); an older change never replaces this row.</summary>
+    public long Version { get; init; }
+
     public int Attempts { get; init; }
     public string? LastError { get; init; }
     public DateTimeOffset StagedAt { get; init; }

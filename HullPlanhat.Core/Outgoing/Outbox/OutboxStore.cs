@@ -13,11 +13,33 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
 {
     private TableClient Table => storage.Table(StorageNames.OutboxTable);
 
-    public async Task StageAsync(OutboxRow row, CancellationToken cancellationToken)
+    private const int MaxConflicts = 10;
+
+    /// <summary>
+    /// Stages <paramref name="row"/> unless a newer change of the same object is staged already.
+    /// Adds first (usually nothing is staged), reads only on conflict.
+    /// </summary>
+    /// <returns>False when the staged row is newer and stays.</returns>
+    public async Task<bool> StageNewestAsync(OutboxRow row, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
-        await Table.UpsertEntityAsync(ToEntity(row with { StagedAt = clock.GetUtcNow(), NotBefore = DateTimeOffset.MinValue, Attempts = 0, LastError = null }),
-            TableUpdateMode.Replace, cancellationToken);
+        var staged = row with { StagedAt = clock.GetUtcNow(), NotBefore = DateTimeOffset.MinValue, Attempts = 0, LastError = null };
+        OutboxRow? existing = null;
+        for (var attempt = 0; attempt < MaxConflicts; attempt++)
+        {
+            if (existing is not null && ChangeVersion.IsOlder(row.Version, existing.Version))
+            {
+                return false;
+            }
+
+            if (await TryWriteAsync(staged, existing, cancellationToken))
+            {
+                return true;
+            }
+
+            existing = await FindAsync(row.ConnectorId, row.ObjectType, row.HullId, cancellationToken);
+        }
+
+        throw new InvalidOperationException($"The outbox row of {row.ObjectType} {row.HullId} kept changing; the message will be retried.");
     }
 
     /// <summary>The staged row of one object, or null.</summary>
@@ -48,17 +70,12 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
         }
     }
 
-    /// <summary>Drops a staged row whose change was undone before it was flushed.</summary>
-    public async Task RemoveAsync(string connectorId, string objectType, string hullId, CancellationToken cancellationToken)
+    /// <summary>Drops a staged row whose change was undone before it was flushed, unless the staged change is newer than <paramref name="version"/>.</summary>
+    public async Task RemoveUnlessNewerAsync(string connectorId, string objectType, string hullId, long version, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
-        try
+        if (await FindAsync(connectorId, objectType, hullId, cancellationToken) is { } staged && !ChangeVersion.IsOlder(version, staged.Version))
         {
-            await Table.DeleteEntityAsync(TableKeys.Encode(connectorId), RowKey(objectType, hullId), ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            // Nothing was staged.
+            await TryDeleteAsync(staged, cancellationToken);
         }
     }
 
@@ -144,6 +161,7 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
             ["PlanhatId"] = row.PlanhatId,
             ["HullClaims"] = row.HullClaims.ToJsonString(),
             ["Context"] = row.Context?.ToJsonString(),
+            ["Version"] = row.Version,
             ["Attempts"] = row.Attempts,
             ["LastError"] = row.LastError,
             ["StagedAt"] = row.StagedAt,
@@ -165,6 +183,7 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
         PlanhatId = entity.GetString("PlanhatId"),
         HullClaims = JsonNode.Parse(entity.GetString("HullClaims") ?? "{}") as JsonObject ?? [],
         Context = entity.GetString("Context") is { } context ? JsonNode.Parse(context) as JsonObject : null,
+        Version = entity.GetInt64("Version") ?? 0,
         Attempts = entity.GetInt32("Attempts") ?? 0,
         LastError = entity.GetString("LastError"),
         StagedAt = entity.GetDateTimeOffset("StagedAt") ?? DateTimeOffset.MinValue,

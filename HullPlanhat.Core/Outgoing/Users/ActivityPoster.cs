@@ -9,6 +9,10 @@ namespace HullPlanhat.Core.Outgoing.Users;
 /// <summary>
 /// Posts the staged events of endusers Planhat has accepted, as activities: the bulk analytics
 /// endpoint when more than one, at most <see cref="MaxPerCall"/> per call (§4.8, fixed per §12.10).
+/// Planhat does not deduplicate activities, so a post is sent again only when its failure proves it
+/// never reached the analytics sink: an error status (the sink itself always answers 200) or a
+/// connection never made. After a timeout or a dropped reply its events count as sent (at most
+/// once), with an error log naming them.
 /// </summary>
 public sealed class ActivityPoster(PlanhatClient planhat, ILogger<ActivityPoster> logger)
 {
@@ -28,29 +32,38 @@ public sealed class ActivityPoster(PlanhatClient planhat, ILogger<ActivityPoster
 
         foreach (var chunk in events.Chunk(MaxPerCall))
         {
-            var error = await PlanhatCalls.TryAsync<string?>(
+            var error = await PlanhatCalls.TryAsync<Exception?>(
                 async () =>
                 {
                     await planhat.PostActivitiesAsync(connection, chunk.Select(c => c.Event.Activity).ToList(), cancellationToken);
                     return null;
                 },
-                e => e, cancellationToken);
+                (Exception e) => e, cancellationToken);
             if (error is null)
             {
                 Log(chunk, e => logger.EventSucceeded(e.Action, 1));
             }
+            else if (!NotDelivered(error))
+            {
+                Log(chunk, e => logger.EventFailed(e.Action, "Outcome unknown (" + error.Message + "); not sent again, so Planhat gets no duplicate."));
+            }
             else
             {
-                Log(chunk, e => logger.EventFailed(e.Action, error));
+                Log(chunk, e => logger.EventFailed(e.Action, error.Message));
                 foreach (var (row, _) in chunk)
                 {
-                    failed[row] = "Sending events failed: " + error;
+                    failed[row] = "Sending events failed: " + error.Message;
                 }
             }
         }
 
         return failed;
     }
+
+    /// <summary>True when the post certainly did not reach Planhat's analytics sink.</summary>
+    public static bool NotDelivered(Exception error) =>
+        error is PlanhatApiException or InvalidOperationException
+        || error is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
 
     private void Log(IEnumerable<(OutboxRow Row, StagedEvent Event)> events, Action<StagedEvent> write)
     {

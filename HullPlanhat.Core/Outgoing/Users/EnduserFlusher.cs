@@ -102,7 +102,7 @@ public sealed class EnduserFlusher(
         }
 
         await syncState.SaveAsync(connector.Id, OutboxObjectTypes.Enduser,
-            written.Select(w => (w.Staged.Row.HullId, new SyncState(w.Staged.Row.Hash, w.PlanhatId, EnduserMapper.Text(w.Staged.Row.Payload, "externalId")))),
+            written.Select(w => (w.Staged.Row.HullId, new SyncState(w.Staged.Row.Hash, w.PlanhatId, EnduserMapper.Text(w.Staged.Row.Payload, "externalId"), w.Staged.Row.Version))),
             cancellationToken);
 
         // Events go after their enduser, so Planhat can attribute them; a failed enduser keeps its events staged.

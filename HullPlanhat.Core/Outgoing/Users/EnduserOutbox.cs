@@ -24,8 +24,8 @@ public sealed class EnduserOutbox(OutboxStore outbox, TimeProvider clock)
             var merged = EventMapper.Merge(EventsOf(existing), events);
             if (!send && merged.Count == 0)
             {
-                // A change undone before the flush must not be sent either.
-                if (existing is not null)
+                // A change undone before the flush must not be sent either (unless a newer change is staged).
+                if (existing is not null && !ChangeVersion.IsOlder(row.Version, existing.Version))
                 {
                     await outbox.CompleteAsync([existing], cancellationToken);
                 }
@@ -33,7 +33,9 @@ public sealed class EnduserOutbox(OutboxStore outbox, TimeProvider clock)
                 return;
             }
 
-            var staged = row with
+            // A newer change staged already keeps its enduser; this older one only adds its events.
+            var newest = existing is not null && ChangeVersion.IsOlder(row.Version, existing.Version) ? existing : row;
+            var staged = newest with
             {
                 Attachments = merged.Count == 0 ? null : new JsonArray(merged.Select(e => (JsonNode)e.ToJson()).ToArray()),
                 StagedAt = clock.GetUtcNow(),

@@ -60,8 +60,10 @@ public sealed class OutgoingUserHandler(
 
         var events = await sentEvents.UnsentAsync(connector.Id, hullId, StageableEvents(EventMapper.Map(message.Events, enduser, account, settings), settings), cancellationToken);
         var hash = EnduserHash.Compute(enduser, company);
+        var version = ChangeVersion.Of(user);
         var accepted = await syncState.GetAsync(connector.Id, OutboxObjectTypes.Enduser, hullId, cancellationToken);
-        var changed = accepted?.Hash != hash;
+        var older = accepted is not null && ChangeVersion.IsOlder(version, accepted.Version);
+        var changed = accepted?.Hash != hash && !older;
         var hullPlanhatId = Json.HullAttributePath.Read(user, "planhat.id")?.ToString();
         var row = new OutboxRow
         {
@@ -73,6 +75,7 @@ public sealed class OutgoingUserHandler(
             PlanhatId = hullPlanhatId ?? accepted?.PlanhatId,
             HullClaims = HullClaims.ForUser(user),
             Context = new EnduserContext(changed, company, account is null ? null : HullClaims.ForAccount(account), hullPlanhatId).ToJson(),
+            Version = version,
         };
 
         await outbox.StageAsync(row, events, cancellationToken);
@@ -87,8 +90,8 @@ public sealed class OutgoingUserHandler(
         }
         else
         {
-            // Planhat has this enduser already; only its events (if any) are left to send.
-            Skip(SkipReasons.AlreadyInSync);
+            // Planhat has this enduser (or a newer change of it) already; only its events (if any) are left to send.
+            Skip(older ? SkipReasons.OlderChange : SkipReasons.AlreadyInSync);
         }
     }
 

@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+
+namespace HullPlanhat.Core.Planhat;
+
+/// <summary>How objects of one Planhat type are found by their own keys.</summary>
+/// <param name="ListPath">The list endpoint, with the projection that keeps pages small.</param>
+/// <param name="Keys">The keys an object is known by, in the order Planhat matches them.</param>
+public sealed record PlanhatIdLookup(string ListPath, IReadOnlyList<string> Keys)
+{
+    public static readonly PlanhatIdLookup Companies = new("leancompanies?", ["sourceId", "externalId"]);
+    public static readonly PlanhatIdLookup Endusers = new("endusers?select=_id,externalId,email,companyId&", ["externalId", "email"]);
+}
+
+/// <summary>
+/// Finds the Planhat ids of objects Planhat accepted without naming them (a bulk upsert does not
+/// list unchanged rows): a few by one filtered query each, more by paging the list endpoint once,
+/// so a re-sent chunk or a first sync against a Planhat that already holds the data costs about
+/// one call per 5,000 objects instead of one per object.
+/// </summary>
+public sealed class PlanhatIdResolver(PlanhatClient planhat)
+{
+    /// <summary>Up to this many objects, one filtered query each is cheaper than paging the whole list.</summary>
+    public const int QueryEachUpTo = 3;
+
+    public const int PageSize = 5000;
+
+    /// <returns>The Planhat id per item, null where none was found. Throws when a call fails.</returns>
+    public async Task<string?[]> ResolveAsync(PlanhatConnection connection, PlanhatIdLookup lookup, IReadOnlyList<JsonObject> items, CancellationToken cancellationToken)
+    {
+        var ids = new string?[items.Count];
+        var keys = items.Select(item => KeyOf(lookup, item)).ToArray();
+        if (items.Count <= QueryEachUpTo)
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (keys[i] is { } key)
+                {
+                    var found = await planhat.QueryAsync(connection, $"{lookup.ListPath}{key.Name}={Uri.EscapeDataString(key.Value)}", cancellationToken);
+                    ids[i] = Pick(found, key, items[i]);
+                }
+            }
+
+            return ids;
+        }
+
+        var wanted = new Dictionary<(string, string), List<int>>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (keys[i] is { } key)
+            {
+                var slot = (key.Name, Normalize(key));
+                if (!wanted.TryGetValue(slot, out var indexes))
+                {
+                    wanted[slot] = indexes = [];
+                }
+
+                indexes.Add(i);
+            }
+        }
+
+        var resolved = new HashSet<(string, string)>();
+        for (var offset = 0; resolved.Count < wanted.Count; offset += PageSize)
+        {
+            var page = await planhat.QueryAsync(connection, $"{lookup.ListPath}limit={PageSize}&offset={offset}", cancellationToken);
+            foreach (var found in page)
+            {
+                foreach (var name in lookup.Keys)
+                {
+                    var slot = Text(found, name) is { } value ? (name, Normalize(new(name, value))) : default;
+                    if (slot == default || !wanted.TryGetValue(slot, out var indexes))
+                    {
+                        continue;
+                    }
+
+                    resolved.Add(slot);
+                    foreach (var i in indexes)
+                    {
+                        // Several endusers may share an email: the one in the item's company wins.
+                        if (ids[i] is null || SameCompany(found, items[i]))
+                        {
+                            ids[i] = Text(found, "_id");
+                        }
+                    }
+                }
+            }
+
+            // Planhat clamps the page size it does not allow; only an empty page proves the end.
+            if (page.Count == 0)
+            {
+                break;
+            }
+        }
+
+        return ids;
+    }
+
+    private sealed record Key(string Name, string Value);
+
+    private static Key? KeyOf(PlanhatIdLookup lookup, JsonObject item) =>
+        lookup.Keys.Select(name => Text(item, name) is { } value ? new Key(name, value) : null).FirstOrDefault(k => k is not null);
+
+    private static string Normalize(Key key) => key.Name == "email" ? key.Value.ToLowerInvariant() : key.Value;
+
+    /// <summary>The object a filtered query returned that really has the key (a filter Planhat ignored must not pick a stranger).</summary>
+    private static string? Pick(IReadOnlyList<JsonObject> found, Key key, JsonObject item)
+    {
+        var same = found.Where(f => Text(f, key.Name) is { } value && Normalize(new(key.Name, value)) == Normalize(key)).ToList();
+        return (same.FirstOrDefault(f => SameCompany(f, item)) ?? same.FirstOrDefault())?["_id"]?.ToString();
+    }
+
+    private static bool SameCompany(JsonObject found, JsonObject item) =>
+        Text(item, "companyId") is { } companyId && Text(found, "companyId") == companyId;
+
+    private static string? Text(JsonObject source, string key) =>
+        source[key] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
+}
