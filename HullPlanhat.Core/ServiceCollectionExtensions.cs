@@ -36,6 +36,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ClaimCheckReader>();
         services.AddSingleton<ConnectorMessageReader>();
         services.AddSingleton<OutboxStore>();
+        services.AddSingleton<OutboxGauges>();
         services.AddSingleton<SyncStateStore>();
         services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<RowFailureHandler>();

@@ -71,7 +71,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     private async Task WaitForPortsAsync(params int[] ports)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90); // a loaded machine starts Node slowly
         foreach (var port in ports)
         {
             while (true)

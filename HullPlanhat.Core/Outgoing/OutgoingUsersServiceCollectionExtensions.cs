@@ -11,6 +11,7 @@ public static class OutgoingUsersServiceCollectionExtensions
     {
         services.AddSingleton<EnduserOutbox>();
         services.AddSingleton<SentEventLedger>();
+        services.AddSingleton<SentEventExpiry>();
         services.AddSingleton<EnduserUpserter>();
         services.AddSingleton<ActivityPoster>();
         services.AddSingleton<EnduserFlusher>();

@@ -35,7 +35,7 @@ public sealed class ProductMetrics : IDisposable
         jobDuration = meter.CreateHistogram<double>("hullplanhat.job.duration", unit: "s", description: "Timer job durations.");
     }
 
-    /// <summary>Registers the outbox gauges; called once by the outbox store.</summary>
+    /// <summary>Registers the outbox gauges; called once, by <c>OutboxGauges</c>.</summary>
     public void ObserveOutbox(Func<IEnumerable<Measurement<long>>> depth, Func<IEnumerable<Measurement<double>>> oldestAgeSeconds)
     {
         meter.CreateObservableGauge("hullplanhat.outbox.depth", depth, description: "Rows waiting in the outbox.");

@@ -166,6 +166,44 @@ public sealed class ExactlyOnceTests(ProductFixture product, ITestOutputHelper o
         Assert.Single(hanging.Logs("outgoing.account.success"));
     }
 
+    [Fact]
+    public async Task Rows_Planhat_refuses_show_in_the_outbox_depth_and_age_gauges()
+    {
+        var connector = await product.CreateConnectorAsync(Settings());
+        await product.SandboxAdmin.SetFaultsAsync(connector.PlanhatToken, new FaultConfig(1, [400]));
+        await connector.StageAccountsAsync(TestUsers.Account("gauge-1"), TestUsers.Account("gauge-2"), TestUsers.Account("gauge-3"));
+
+        var measured = new Dictionary<string, double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Core.Telemetry.ProductMetrics.Name && instrument.Name.StartsWith("hullplanhat.outbox.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument.Name, value, tags));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument.Name, value, tags));
+        listener.Start();
+
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(3, measured["hullplanhat.outbox.depth"]);
+        Assert.InRange(measured["hullplanhat.outbox.oldest_age_seconds"], 0.001, 600);
+
+        void Record(string name, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "connector" && tag.Value as string == connector.Id)
+                {
+                    measured[name] = value;
+                }
+            }
+        }
+    }
+
     private static JsonObject License(JsonObject account, string licenseId)
     {
         account["ph_licenses"] = new JsonArray(new JsonObject { ["id"] = licenseId, ["product"] = "Pro" }).ToJsonString();

@@ -18,6 +18,8 @@ public sealed class OutboxFlusher(
     Storage.ConnectorRegistry connectors,
     CompanyFlusher companies,
     Users.EnduserFlusher endusers,
+    Users.SentEventExpiry sentEventExpiry,
+    OutboxGauges gauges,
     IOptions<PlanhatOptions> planhatOptions,
     IOptions<OutboxOptions> outboxOptions,
     ProductMetrics metrics,
@@ -59,6 +61,8 @@ public sealed class OutboxFlusher(
         {
             await companies.FlushAsync(connector, connection, budget.Token);
             await endusers.FlushAsync(connector, connection, budget.Token);
+            await sentEventExpiry.RunIfDueAsync(connector.Id, budget.Token);
+            await gauges.MeasureAsync(connector.Id, budget.Token);
             return true;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)

@@ -23,6 +23,9 @@ public sealed class OutboxOptions
     /// <summary>The longest one connector's flush may take; the rest of its rows wait for the next run.</summary>
     public TimeSpan ConnectorTimeout { get; set; } = TimeSpan.FromMinutes(4);
 
+    /// <summary>How long an event id is remembered as sent, so a redelivered event is not posted again.</summary>
+    public TimeSpan SentEventRetention { get; set; } = TimeSpan.FromDays(30);
+
     public TimeSpan RetryDelayAfter(int attempts) =>
         TimeSpan.FromTicks(Math.Min(RetryDelay.Ticks * (1L << Math.Min(attempts, 10)), TimeSpan.FromHours(1).Ticks));
 }

@@ -148,6 +148,29 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
         }
     }
 
+    /// <summary>How many rows the connector's outbox holds (counting at most <paramref name="max"/>) and when the oldest was staged.</summary>
+    public async Task<(long Depth, DateTimeOffset? Oldest)> MeasureAsync(string connectorId, int max, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var partition = TableKeys.Encode(connectorId);
+        long depth = 0;
+        DateTimeOffset? oldest = null;
+        await foreach (var entity in Table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["StagedAt"], cancellationToken: cancellationToken))
+        {
+            if (entity.GetDateTimeOffset("StagedAt") is { } staged && (oldest is null || staged < oldest))
+            {
+                oldest = staged;
+            }
+
+            if (++depth >= max)
+            {
+                break;
+            }
+        }
+
+        return (depth, oldest);
+    }
+
     private static string RowKey(string objectType, string hullId) => $"{objectType}_{TableKeys.Encode(hullId)}";
 
     private static TableEntity ToEntity(OutboxRow row)

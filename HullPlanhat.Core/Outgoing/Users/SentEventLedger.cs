@@ -1,4 +1,6 @@
 using Azure.Data.Tables;
+using Azure;
+using HullPlanhat.Core.Outgoing.Outbox;
 using HullPlanhat.Core.Storage;
 
 namespace HullPlanhat.Core.Outgoing.Users;
@@ -6,7 +8,8 @@ namespace HullPlanhat.Core.Outgoing.Users;
 /// <summary>
 /// Hull event ids already posted to Planhat, per connector (rows <c>event|{user}|{event id}</c> in the
 /// <c>syncstate</c> table), so an event Hull delivers again (a retried or replayed notification)
-/// is not posted twice — Planhat does not deduplicate activities.
+/// is not posted twice — Planhat does not deduplicate activities. Rows expire after
+/// <see cref="OutboxOptions.SentEventRetention"/>: Hull does not deliver an event again that late.
 /// </summary>
 public sealed class SentEventLedger(StorageClients storage)
 {
@@ -45,6 +48,35 @@ public sealed class SentEventLedger(StorageClients storage)
             .ToList();
         await Parallel.ForEachAsync(actions.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
             async (batch, ct) => await Table.SubmitTransactionAsync(batch, ct));
+    }
+
+    /// <summary>Deletes the connector's rows written before <paramref name="cutoff"/>, in transactions of up to 100.</summary>
+    /// <returns>How many rows were deleted.</returns>
+    public async Task<int> PurgeAsync(string connectorId, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var partition = TableKeys.Encode(connectorId);
+        var expired = new List<TableTransactionAction>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(
+            e => e.PartitionKey == partition && e.RowKey.CompareTo("event|") >= 0 && e.RowKey.CompareTo("event}") < 0 && e.Timestamp < cutoff,
+            select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            expired.Add(new(TableTransactionActionType.Delete, row, ETag.All));
+        }
+
+        foreach (var batch in expired.Chunk(100))
+        {
+            try
+            {
+                await Table.SubmitTransactionAsync(batch, cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 404)
+            {
+                // Purged meanwhile by another instance: the next purge finishes the rest.
+            }
+        }
+
+        return expired.Count;
     }
 
     private static string RowKey(string hullUserId, string eventId) => $"event|{TableKeys.Encode(hullUserId)}|{TableKeys.Encode(eventId)}";
