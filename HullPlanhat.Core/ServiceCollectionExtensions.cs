@@ -44,6 +44,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PlanhatIdResolver>();
         services.AddSingleton<FirehoseTokenFactory>();
         services.AddSingleton<PlanhatRateGate>();
+        services.AddSingleton<SharedPlanhatBudget>();
         services.AddTransient<PlanhatRateLimitHandler>();
 
         AddPlanhatClient(services);

@@ -16,6 +16,7 @@ public sealed record PlanhatRawResponse(HttpStatusCode Status, string Body, stri
 public sealed class PlanhatClient(HttpClient http)
 {
     public static readonly HttpRequestOptionsKey<string> ConnectorKey = new("planhat.connector");
+    public static readonly HttpRequestOptionsKey<string> BudgetKey = new("planhat.budget");
 
     public async Task<IReadOnlyList<JsonObject>> ListUsersAsync(PlanhatConnection connection, CancellationToken cancellationToken) =>
         AsObjects(await GetJsonAsync(connection, "users", cancellationToken));
@@ -91,6 +92,7 @@ public sealed class PlanhatClient(HttpClient http)
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", connection.Token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Options.Set(ConnectorKey, connection.ConnectorId);
+        request.Options.Set(BudgetKey, connection.BudgetKey);
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, PlanhatJsonContext.Default.JsonNode);

@@ -31,6 +31,9 @@ public sealed record PlanhatConnection(string ConnectorId, Uri ApiBase, Uri Anal
             string.IsNullOrWhiteSpace(settings.TenantId) ? null : settings.TenantId.Trim());
     }
 
+    /// <summary>Planhat's quota belongs to the token: every connector and instance using it shares one budget (a hash, never the token).</summary>
+    public string BudgetKey => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Token)))[..32];
+
     public Uri Api(string pathAndQuery) => Combine(ApiBase, pathAndQuery);
 
     public Uri Analytics(string pathAndQuery) => Combine(AnalyticsBase, pathAndQuery);

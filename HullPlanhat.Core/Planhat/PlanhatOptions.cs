@@ -11,7 +11,7 @@ public sealed class PlanhatOptions
     /// <summary>Overrides <c>https://analytics.planhat.com</c>.</summary>
     public Uri? AnalyticsBaseUrl { get; set; }
 
-    /// <summary>The budget every Planhat caller of one connector shares (Planhat allows ~200/min).</summary>
+    /// <summary>The budget of one Planhat token, shared by every caller on every instance (Planhat allows ~200/min).</summary>
     [Range(1, 100_000)]
     public int RequestsPerMinute { get; set; } = 200;
 

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Options;
 namespace HullPlanhat.Core.Planhat;
 
 /// <summary>
-/// The per-connector Planhat budget of this process (<see cref="PlanhatOptions.RequestsPerMinute"/>),
-/// shared by every caller. A singleton: HTTP handlers are recycled, the budget must not be.
-/// With several instances each has this budget; set RequestsPerMinute to the share of one.
+/// The per-token Planhat budget of this process (<see cref="PlanhatOptions.RequestsPerMinute"/>),
+/// shared by every caller: it smooths this process's calls, while <see cref="SharedPlanhatBudget"/>
+/// keeps the sum of all instances within the same budget. A singleton: HTTP handlers are recycled, the budget must not be.
 /// </summary>
 public sealed class PlanhatRateGate : IDisposable
 {
@@ -30,8 +30,8 @@ public sealed class PlanhatRateGate : IDisposable
             }));
     }
 
-    /// <summary>Waits for a permit for one call of <paramref name="connectorId"/>.</summary>
-    public async ValueTask<RateLimitLease> WaitAsync(string connectorId, CancellationToken cancellationToken)
+    /// <summary>Waits for a permit for one call made with the token of <paramref name="budgetKey"/>.</summary>
+    public async ValueTask<RateLimitLease> WaitAsync(string budgetKey, CancellationToken cancellationToken)
     {
         var pause = new DateTimeOffset(Interlocked.Read(ref pausedUntilTicks), TimeSpan.Zero) - clock.GetUtcNow();
         if (pause > TimeSpan.Zero)
@@ -39,7 +39,7 @@ public sealed class PlanhatRateGate : IDisposable
             await Task.Delay(pause, clock, cancellationToken);
         }
 
-        return await limiter.AcquireAsync(connectorId, 1, cancellationToken);
+        return await limiter.AcquireAsync(budgetKey, 1, cancellationToken);
     }
 
     /// <summary>Planhat said the budget is spent: hold calls back for a moment.</summary>

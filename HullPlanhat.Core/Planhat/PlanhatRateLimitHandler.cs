@@ -6,12 +6,17 @@ namespace HullPlanhat.Core.Planhat;
 /// Innermost handler of the Planhat client: every attempt (retries included) waits for the
 /// shared <see cref="PlanhatRateGate"/>, is counted, and reports an exhausted budget.
 /// </summary>
-public sealed class PlanhatRateLimitHandler(PlanhatRateGate gate, ProductMetrics metrics) : DelegatingHandler
+public sealed class PlanhatRateLimitHandler(PlanhatRateGate gate, SharedPlanhatBudget sharedBudget, ProductMetrics metrics) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var connector = request.Options.TryGetValue(PlanhatClient.ConnectorKey, out var id) ? id : "";
-        using var lease = await gate.WaitAsync(connector, cancellationToken);
+        var budget = request.Options.TryGetValue(PlanhatClient.BudgetKey, out var key) ? key : "";
+        using var lease = await gate.WaitAsync(budget, cancellationToken);
+        if (budget.Length > 0 && !IsAnalytics(request))
+        {
+            await sharedBudget.WaitAsync(budget, cancellationToken);
+        }
+
         var response = await base.SendAsync(request, cancellationToken);
         metrics.PlanhatCall(request.Method.Method, request.RequestUri, (int)response.StatusCode);
         if (response.Headers.TryGetValues("X-Rate-Limit-Remaining", out var values)
@@ -22,4 +27,8 @@ public sealed class PlanhatRateLimitHandler(PlanhatRateGate gate, ProductMetrics
 
         return response;
     }
+
+    // Planhat's analytics host is exempt from the API quota.
+    private static bool IsAnalytics(HttpRequestMessage request) =>
+        request.RequestUri?.AbsolutePath.Contains("/analytics/", StringComparison.Ordinal) == true;
 }

@@ -60,7 +60,7 @@ public sealed class StorageClients
     private async Task ProvisionAsync()
     {
         string[] tableNames = [StorageNames.ConnectorsTable, StorageNames.OutboxTable, StorageNames.SyncStateTable,
-            StorageNames.DeadLettersTable, StorageNames.JobsTable, StorageNames.HashesTable];
+            StorageNames.DeadLettersTable, StorageNames.JobsTable, StorageNames.HashesTable, StorageNames.PlanhatBudgetTable];
         var queueNames = TriggerTable.All.Where(t => t.Queue is not null).SelectMany(t => new[] { t.Queue!, StorageNames.PoisonQueue(t.Queue!) });
         await Task.WhenAll(
             tableNames.Select(n => Table(n).CreateIfNotExistsAsync())

@@ -9,6 +9,7 @@ public static class StorageNames
     public const string DeadLettersTable = "deadletters";
     public const string JobsTable = "jobs";
     public const string HashesTable = "hashes";
+    public const string PlanhatBudgetTable = "planhatbudget";
 
     public const string ClaimCheckContainer = "claim-checks";
     public const string LocksContainer = "function-locks";
