@@ -105,14 +105,34 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
         return rows;
     }
 
-    /// <summary>Removes flushed rows, unless a newer change replaced them meanwhile.</summary>
-    public async Task CompleteAsync(IEnumerable<OutboxRow> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes flushed rows, unless a newer change replaced them meanwhile: conditional deletes in
+    /// transactions of up to 100 rows; a transaction that fails (some row changed) is redone row by row.
+    /// </summary>
+    /// <returns>The rows a newer change replaced, which stay staged.</returns>
+    public async Task<IReadOnlyList<OutboxRow>> CompleteAsync(IEnumerable<OutboxRow> rows, CancellationToken cancellationToken)
     {
-        foreach (var row in rows)
+        var replaced = new System.Collections.Concurrent.ConcurrentBag<OutboxRow>();
+        var chunks = rows.GroupBy(r => r.ConnectorId).SelectMany(g => g.DistinctBy(r => RowKey(r.ObjectType, r.HullId)).Chunk(100));
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (chunk, ct) =>
         {
-            // False: replaced by a newer change meanwhile, which stays staged.
-            await TryDeleteAsync(row, cancellationToken);
-        }
+            try
+            {
+                await Table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete,
+                    new TableEntity(TableKeys.Encode(r.ConnectorId), RowKey(r.ObjectType, r.HullId)), r.ETag)), ct);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (var row in chunk)
+                {
+                    if (!await TryDeleteAsync(row, ct))
+                    {
+                        replaced.Add(row);
+                    }
+                }
+            }
+        });
+        return [.. replaced];
     }
 
     /// <summary>Removes a flushed row if it is unchanged since read; false when a newer change replaced it.</summary>

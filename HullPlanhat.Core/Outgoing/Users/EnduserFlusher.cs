@@ -110,7 +110,10 @@ public sealed class EnduserFlusher(
         var eventFailures = await activities.PostAsync(connection, accepted, cancellationToken);
         await sentEvents.MarkSentAsync(connector.Id,
             accepted.Where(r => !eventFailures.ContainsKey(r)).SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId))), cancellationToken);
-        await Parallel.ForEachAsync(accepted, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (row, ct) =>
+        // Rows unchanged since read go in batches; a row a newer change replaced keeps that change minus the events sent.
+        var replaced = await outbox.CompleteAsync(accepted.Where(r => !eventFailures.ContainsKey(r)), cancellationToken);
+        await Parallel.ForEachAsync(accepted.Where(eventFailures.ContainsKey).Concat(replaced),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (row, ct) =>
         {
             if (eventFailures.TryGetValue(row, out var error))
             {
