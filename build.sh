@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The project's entry points. On a fresh machine:
 #   ./build.sh run     Azurite + Sandbox (fake Planhat & Hull) + SelfHost, then replays samples/account-update.json
-#   ./build.sh test    every test (starts its own in-memory Azurite), then the Functions build check
+#   ./build.sh test    builds the solution (the Functions app included) and runs every test (own in-memory Azurite)
 #   ./build.sh bench   the figures of HullPlanhat.Benchmarks
-#   ./build.sh functions [publish]   build (or publish) the Azure Functions app where its packages restore
+#   ./build.sh functions [publish]   build the Azure Functions app, or publish it to artifacts/functions + artifacts/functions.zip
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -38,7 +38,6 @@ cmd_test() {
   awk '/(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) } }
        END { printf "%d passed, %d failed\n", p, f }' "$log" | tr -d ','
   rm -f "$log"
-  eng/build-functions.sh
   return "$status"
 }
 

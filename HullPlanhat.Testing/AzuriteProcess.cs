@@ -15,10 +15,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public string ConnectionString { get; private set; } = "";
 
-    public static async Task<AzuriteProcess> StartAsync()
+    /// <param name="privateInstance">
+    /// Always start a private Azurite, even when CI names a shared one: for a host that must be
+    /// the only reader of the product's fixed queue names and the only flusher of its outbox.
+    /// </param>
+    public static async Task<AzuriteProcess> StartAsync(bool privateInstance = false)
     {
         var fixture = new AzuriteProcess();
-        if (Environment.GetEnvironmentVariable("HULLPLANHAT_TEST_STORAGE") is { Length: > 0 } external)
+        if (!privateInstance && Environment.GetEnvironmentVariable("HULLPLANHAT_TEST_STORAGE") is { Length: > 0 } external)
         {
             fixture.ConnectionString = external;
             return fixture;
@@ -71,7 +75,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     private async Task WaitForPortsAsync(params int[] ports)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90); // a loaded machine starts Node slowly
+        var deadline = DateTime.UtcNow.AddSeconds(120); // node starts slowly on a busy machine (CI shares it with the build)
         foreach (var port in ports)
         {
             while (true)

@@ -1,12 +1,9 @@
 namespace HullPlanhat.Testing;
 
-/// <summary>Locates the repository (the folder holding HullPlanhat.sln) and the shared specs beside it.</summary>
+/// <summary>Locates the repository (the folder holding HullPlanhat.sln); tests read nothing outside it.</summary>
 public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
-
-    /// <summary><c>../shared</c> next to the checkout (design, specs, fixtures).</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
     private static string FindRoot()
     {

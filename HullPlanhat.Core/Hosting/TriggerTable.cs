@@ -15,11 +15,22 @@ public sealed record TriggerDefinition(
     string[]? Methods = null,
     string? Route = null,
     string? Queue = null,
-    string? ScheduleSetting = null);
+    string? ScheduleSetting = null)
+{
+    /// <summary>
+    /// Functions-level authorization of an HTTP trigger (Http only): Anonymous, because the connector
+    /// authenticates every request itself (Hull's signature, Basic auth + org).
+    /// </summary>
+    public string? AuthLevel { get; init; } = Kind == TriggerKind.Http ? "Anonymous" : null;
+
+    /// <summary>App setting naming the storage account of a queue trigger (Queue only).</summary>
+    public string? QueueConnection { get; init; } = Kind == TriggerKind.Queue ? "AzureWebJobsStorage" : null;
+}
 
 /// <summary>
 /// The product's functions: names, routes, queues and schedules. The Functions app and the
-/// SelfHost both follow this table; a parity test checks the Functions source against it.
+/// SelfHost both follow this table; a parity test checks the Functions app's generated
+/// functions.metadata against it.
 /// </summary>
 public static class TriggerTable
 {

@@ -5,7 +5,7 @@ namespace HullPlanhat.Tests.Unit;
 
 public sealed class SettingsTests
 {
-    private static readonly string FixturesDirectory = Path.Combine(RepoPaths.Shared, "fixtures", "hull-planhat-0.1.7");
+    private static readonly string FixturesDirectory = Path.Combine(RepoPaths.Root, "HullPlanhat.Tests", "Fixtures", "hull-planhat-0.1.7");
 
     [Fact]
     public void Defaults_are_the_original_connectors()
