@@ -22,6 +22,7 @@ builder.Services.AddHullPlanhatCore(builder.Configuration);
 builder.Services.AddSelfHostTelemetry(builder.Configuration);
 builder.Services.AddOptions<SelfHostOptions>().Bind(builder.Configuration.GetSection("SelfHost")).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<FunctionLock>();
+builder.Services.AddSingleton<StorageAvailability>();
 foreach (var function in TriggerTable.All)
 {
     switch (function.Kind)
