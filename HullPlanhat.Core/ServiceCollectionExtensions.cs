@@ -42,6 +42,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PlanhatUsersCache>();
         services.AddSingleton<FirehoseTokenFactory>();
         services.AddSingleton<PlanhatRateGate>();
+        services.AddSingleton<PlanhatCallCounter>();
         services.AddTransient<PlanhatRateLimitHandler>();
 
         AddPlanhatClient(services);
