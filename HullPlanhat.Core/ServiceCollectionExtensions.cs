@@ -57,6 +57,7 @@ public static class ServiceCollectionExtensions
         services.AddOutgoingUsers();
         services.AddIncoming();
         services.AddInternalApi();
+        services.AddConnectorSecretProtection(configuration);
         return services;
     }
 
