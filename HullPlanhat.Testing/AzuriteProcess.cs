@@ -95,7 +95,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     private async Task WaitForPortsAsync(params int[] ports)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120); // node starts slowly on a loaded machine
         foreach (var port in ports)
         {
             while (true)
