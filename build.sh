@@ -41,37 +41,82 @@ cmd_test() {
   return "$status"
 }
 
+# ---- run: each step named with the seconds since start, every wait bounded and explained ----
+RUN_T0=$SECONDS
+step() { printf '\n\033[1m==> [%3ds] %s\033[0m\n' "$((SECONDS - RUN_T0))" "$*"; }
+
+wait_until() { # what, seconds, log, command...
+  local what=$1 limit=$2 log=$3 t0=$SECONDS; shift 3
+  printf '    waiting for %s ' "$what"
+  until "$@" 2>/dev/null; do
+    if ((SECONDS - t0 >= limit)); then
+      printf 'timed out after %ds. Last lines of %s:\n' "$limit" "$log" >&2
+      tail -n 20 "$log" >&2 || true
+      return 1
+    fi
+    printf '.'; sleep 1
+  done
+  printf ' up (%ds)\n' "$((SECONDS - t0))"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+http_ok() { curl -sf -o /dev/null "$1"; }
+
 cmd_run() {
+  local root=$PWD sandbox_url="http://127.0.0.1:$SANDBOX_PORT" selfhost_url="http://127.0.0.1:$SELFHOST_PORT"
+  local replay=(dotnet "$root/HullPlanhat.Sandbox/bin/Debug/net10.0/HullPlanhat.Sandbox.dll" replay
+    --sandbox "$sandbox_url" --connector-url "$selfhost_url")
+  step "npm ci (the pinned Azurite storage emulator), only when node_modules is missing or stale"
   npm_deps
-  dotnet build HullPlanhat.sln --nologo -v quiet -clp:ErrorsOnly
+  step "Building the SelfHost and the Sandbox (the first build restores packages: a few minutes)"
+  dotnet build HullPlanhat.SelfHost --nologo -v minimal -clp:NoSummary
+  dotnet build HullPlanhat.Sandbox --nologo -v minimal -clp:NoSummary
   mkdir -p .run
   local pids=()
   trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; echo; echo "Stopped."' EXIT INT TERM
-  if ! (exec 3<>/dev/tcp/127.0.0.1/10001) 2>/dev/null; then
+
+  step "Starting Azurite (storage) on 127.0.0.1:10000-10002"
+  if port_open 10001; then
+    echo "    already running: using it"
+  else
     node_modules/.bin/azurite --silent --skipApiVersionCheck --disableTelemetry --location .run/azurite > .run/azurite.log 2>&1 &
     pids+=($!)
+    wait_until "Azurite" 60 .run/azurite.log bash -c 'for p in 10000 10001 10002; do (exec 3<>"/dev/tcp/127.0.0.1/$p") || exit 1; done'
   fi
-  dotnet run --no-build --project HullPlanhat.Sandbox -- --port "$SANDBOX_PORT" > .run/sandbox.log 2>&1 &
-  pids+=($!)
-  wait_for "http://127.0.0.1:$SANDBOX_PORT/hull/public-key" "the Sandbox"
 
+  step "Starting the Sandbox (fake Planhat and Hull) on $sandbox_url"
+  dotnet "$root/HullPlanhat.Sandbox/bin/Debug/net10.0/HullPlanhat.Sandbox.dll" --port "$SANDBOX_PORT" > .run/sandbox.log 2>&1 &
+  pids+=($!)
+  wait_until "the Sandbox" 120 .run/sandbox.log http_ok "$sandbox_url/hull/public-key"
+
+  step "Starting the SelfHost (the connector) on $selfhost_url"
+  (cd HullPlanhat.SelfHost && \
   AzureWebJobsStorage=UseDevelopmentStorage=true \
-  Planhat__ApiBaseUrl="http://127.0.0.1:$SANDBOX_PORT/planhat" \
-  Planhat__AnalyticsBaseUrl="http://127.0.0.1:$SANDBOX_PORT/planhat-analytics" \
-  Hull__FirehoseUrl="http://127.0.0.1:$SANDBOX_PORT/hull/firehose" \
-  Hull__ApiBaseUrl="http://127.0.0.1:$SANDBOX_PORT/hull/api/v1" \
+  Planhat__ApiBaseUrl="$sandbox_url/planhat" \
+  Planhat__AnalyticsBaseUrl="$sandbox_url/planhat-analytics" \
+  Hull__FirehoseUrl="$sandbox_url/hull/firehose" \
+  Hull__ApiBaseUrl="$sandbox_url/hull/api/v1" \
   Hull__TrustedKeyHosts="127.0.0.1,hullapp.io,hull.io" \
   SelfHost__MasterKey="$MASTER_KEY" \
-    dotnet run --no-build --project HullPlanhat.SelfHost -- --urls "http://127.0.0.1:$SELFHOST_PORT" > .run/selfhost.log 2>&1 &
+    exec dotnet bin/Debug/net10.0/HullPlanhat.SelfHost.dll --urls "$selfhost_url") > .run/selfhost.log 2>&1 &
   pids+=($!)
-  wait_for "http://127.0.0.1:$SELFHOST_PORT/health" "the SelfHost"
+  wait_until "the SelfHost (/health: storage reachable)" 120 .run/selfhost.log http_ok "$selfhost_url/health"
 
-  echo "Sandbox  http://127.0.0.1:$SANDBOX_PORT   (logs: .run/sandbox.log)"
-  echo "SelfHost http://127.0.0.1:$SELFHOST_PORT  (JSON logs: .run/selfhost.log, admin key: $MASTER_KEY)"
-  echo "Replaying samples/account-update.json; the outbox flushes every 10 s…"
-  dotnet run --no-build --project HullPlanhat.Sandbox -- replay --sandbox "http://127.0.0.1:$SANDBOX_PORT" \
-    --connector-url "http://127.0.0.1:$SELFHOST_PORT" --token sandbox-token --file "$PWD/samples/account-update.json"
-  echo "Running. Send more with the replay command above, or Ctrl+C to stop."
+  step "Replaying samples/account-update.json (3 accounts; the outbox flushes every 10 s)"
+  "${replay[@]}" --file "$root/samples/account-update.json" || true
+  step "Replaying samples/user-update.json (2 users of those accounts, 2 whitelisted events)"
+  "${replay[@]}" --file "$root/samples/user-update.json" || true
+
+  step "Running (Ctrl+C stops everything)"
+  cat <<SUMMARY
+    SelfHost   $selfhost_url   (health: $selfhost_url/health, admin key: $MASTER_KEY)
+    Sandbox    $sandbox_url   (Planhat: $sandbox_url/planhat, token sandbox-token; admin: $sandbox_url/_sandbox)
+    Logs       $root/.run/selfhost.log   (one JSON line each: jq -c 'select(.level != "debug")' $root/.run/selfhost.log)
+               $root/.run/sandbox.log, $root/.run/azurite.log
+    Send again (any notification file; relative paths work too):
+      $(printf '%q ' "${replay[@]}")--file $(printf '%q' "$root/samples/account-update.json")
+      $(printf '%q ' "${replay[@]}")--file $(printf '%q' "$root/samples/user-update.json")
+SUMMARY
   wait
 }
 

@@ -45,6 +45,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<FirehoseTokenFactory>();
         services.AddSingleton<PlanhatRateGate>();
         services.AddSingleton<SharedPlanhatBudget>();
+        services.AddSingleton<PlanhatCallCounter>();
         services.AddTransient<PlanhatRateLimitHandler>();
 
         AddPlanhatClient(services);
@@ -59,6 +60,7 @@ public static class ServiceCollectionExtensions
         services.AddOutgoingUsers();
         services.AddIncoming();
         services.AddInternalApi();
+        services.AddConnectorSecretProtection(configuration);
         return services;
     }
 

@@ -7,7 +7,15 @@ using Microsoft.Extensions.Logging.Console;
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
 {
-    InitialData = new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" },
+    InitialData = new Dictionary<string, string?>
+    {
+        ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+        // Defaults (environment and settings override them): framework noise only from Warning; the product's lines from Information.
+        ["Logging:LogLevel:Microsoft"] = "Warning",
+        ["Logging:LogLevel:System"] = "Warning",
+        ["Logging:LogLevel:Polly"] = "Warning",
+        ["Logging:LogLevel:Azure"] = "Warning",
+    },
 });
 
 builder.Logging.ClearProviders();
@@ -22,6 +30,7 @@ builder.Services.AddHullPlanhatCore(builder.Configuration);
 builder.Services.AddSelfHostTelemetry(builder.Configuration);
 builder.Services.AddOptions<SelfHostOptions>().Bind(builder.Configuration.GetSection("SelfHost")).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<FunctionLock>();
+builder.Services.AddSingleton<StorageAvailability>();
 foreach (var function in TriggerTable.All)
 {
     switch (function.Kind)

@@ -12,6 +12,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private Process? azurite;
+    private int[] ports = [];
 
     public string ConnectionString { get; private set; } = "";
 
@@ -28,31 +29,53 @@ public sealed class AzuriteProcess : IAsyncDisposable
             return fixture;
         }
 
+        fixture.ReservePorts();
+        await fixture.LaunchAsync();
+        return fixture;
+    }
+
+    /// <summary>
+    /// A private Azurite on fixed free ports that is not started yet: its connection string is known
+    /// now, <see cref="LaunchAsync"/> starts it later (a host that starts before its storage).
+    /// </summary>
+    public static AzuriteProcess Reserve()
+    {
+        var fixture = new AzuriteProcess();
+        fixture.ReservePorts();
+        return fixture;
+    }
+
+    /// <summary>Starts the Azurite whose ports <see cref="Reserve"/> chose.</summary>
+    public async Task LaunchAsync()
+    {
         var script = Path.Combine(RepoPaths.Root, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(script))
         {
             throw new InvalidOperationException($"Azurite is not installed ({script}). Run 'npm ci' in {RepoPaths.Root} (./build.sh test does it).");
         }
 
-        int blob = FreePort(), queue = FreePort(), table = FreePort();
-        fixture.azurite = Process.Start(new ProcessStartInfo("node",
+        azurite = Process.Start(new ProcessStartInfo("node",
             [script, "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry",
-             "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
-             "--tableHost", "127.0.0.1", "--tablePort", $"{table}"])
+             "--blobHost", "127.0.0.1", "--blobPort", $"{ports[0]}", "--queueHost", "127.0.0.1", "--queuePort", $"{ports[1]}",
+             "--tableHost", "127.0.0.1", "--tablePort", $"{ports[2]}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
-        fixture.azurite.OutputDataReceived += (_, _) => { };
-        fixture.azurite.ErrorDataReceived += (_, _) => { };
-        fixture.azurite.BeginOutputReadLine();
-        fixture.azurite.BeginErrorReadLine();
-        await fixture.WaitForPortsAsync(blob, queue, table);
-        fixture.ConnectionString =
+        azurite.OutputDataReceived += (_, _) => { };
+        azurite.ErrorDataReceived += (_, _) => { };
+        azurite.BeginOutputReadLine();
+        azurite.BeginErrorReadLine();
+        await WaitForPortsAsync(ports);
+    }
+
+    private void ReservePorts()
+    {
+        ports = [FreePort(), FreePort(), FreePort()];
+        ConnectionString =
             $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;" +
-            $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
-        return fixture;
+            $"BlobEndpoint=http://127.0.0.1:{ports[0]}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{ports[1]}/devstoreaccount1;" +
+            $"TableEndpoint=http://127.0.0.1:{ports[2]}/devstoreaccount1;";
     }
 
     public async ValueTask DisposeAsync()
@@ -64,6 +87,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         azurite?.Dispose();
+        azurite = null;
     }
 
     private static int FreePort()

@@ -33,10 +33,12 @@ public sealed class ProductHost : IAsyncDisposable
     /// <param name="settings">Host settings on top of the test defaults.</param>
     /// <param name="logs">Which log lines to keep (all by default); benchmarks keep only those they wait for.</param>
     /// <param name="externalSandbox">A Sandbox running in another process (benchmarks measure the product alone); its notifications are signed through its admin API.</param>
-    public static async Task<ProductHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, CapturedLogs? logs = null, Uri? externalSandbox = null)
+    /// <param name="storage">Storage to use instead of a fresh Azurite (e.g. one <see cref="AzuriteProcess.Reserve"/>d and started later).</param>
+    public static async Task<ProductHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, CapturedLogs? logs = null, Uri? externalSandbox = null,
+        AzuriteProcess? storage = null)
     {
         var host = new ProductHost(logs ?? new CapturedLogs());
-        host.Azurite = await AzuriteProcess.StartAsync();
+        host.Azurite = storage ?? await AzuriteProcess.StartAsync();
         Uri sandboxBase;
         if (externalSandbox is null)
         {

@@ -90,6 +90,17 @@ module rbac 'app/rbac.bicep' = {
   }
 }
 
+module keyVault 'app/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: 'kv-hp-${resourceToken}'
+    location: location
+    tags: tags
+    identityPrincipalId: identity.outputs.principalId
+  }
+}
+
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
@@ -106,6 +117,7 @@ module api 'app/api.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     planhatRequestsPerMinute: planhatRequestsPerMinute
+    dataProtectionKeyUri: keyVault.outputs.keyUri
   }
   // The app starts with identity-based storage settings: roles first, so its first start can reach storage.
   dependsOn: [ rbac ]
@@ -141,4 +153,5 @@ output SERVICE_API_NAME string = api.outputs.name
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.uri
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

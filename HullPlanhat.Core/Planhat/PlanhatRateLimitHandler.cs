@@ -6,7 +6,7 @@ namespace HullPlanhat.Core.Planhat;
 /// Innermost handler of the Planhat client: every attempt (retries included) waits for the
 /// shared <see cref="PlanhatRateGate"/>, is counted, and reports an exhausted budget.
 /// </summary>
-public sealed class PlanhatRateLimitHandler(PlanhatRateGate gate, SharedPlanhatBudget sharedBudget, ProductMetrics metrics) : DelegatingHandler
+public sealed class PlanhatRateLimitHandler(PlanhatRateGate gate, SharedPlanhatBudget sharedBudget, PlanhatCallCounter counter, ProductMetrics metrics) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -17,6 +17,7 @@ public sealed class PlanhatRateLimitHandler(PlanhatRateGate gate, SharedPlanhatB
             await sharedBudget.WaitAsync(budget, cancellationToken);
         }
 
+        counter.Count();
         var response = await base.SendAsync(request, cancellationToken);
         metrics.PlanhatCall(request.Method.Method, request.RequestUri, (int)response.StatusCode);
         if (response.Headers.TryGetValues("X-Rate-Limit-Remaining", out var values)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure;
 using Azure.Data.Tables;
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.InternalApi;
@@ -10,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace HullPlanhat.Core.Status;
 
-/// <summary><c>GET /health</c>: unauthenticated liveness plus one cheap table read; no settings, no secrets.</summary>
+/// <summary><c>GET /health</c>: unauthenticated liveness plus storage provisioned and one cheap table read; no settings, no secrets.</summary>
 public sealed class HealthHandler(StorageClients storage, ILogger<HealthHandler> logger) : IHttpFunction
 {
     public static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(5);
@@ -29,6 +28,8 @@ public sealed class HealthHandler(StorageClients storage, ILogger<HealthHandler>
         timeout.CancelAfter(StorageTimeout);
         try
         {
+            // Provisioning is retried here too (never cached as failed), so health turns green only when requests can be served.
+            await storage.EnsureCreatedAsync().WaitAsync(timeout.Token);
             var pages = storage.Table(StorageNames.ConnectorsTable)
                 .QueryAsync<TableEntity>(filter: "PartitionKey eq 'health-probe'", maxPerPage: 1, select: ["PartitionKey"], cancellationToken: timeout.Token)
                 .AsPages();
@@ -39,12 +40,7 @@ public sealed class HealthHandler(StorageClients storage, ILogger<HealthHandler>
 
             return true;
         }
-        catch (RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
-        {
-            return true; // Storage answered; the table is created on first use.
-        }
-        catch (Exception e) when (e is RequestFailedException or AggregateException or HttpRequestException or IOException
-            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             logger.HealthCheckFailed(e.GetType().Name);
             return false;

@@ -9,8 +9,10 @@ namespace HullPlanhat.Core.Storage;
 /// The <c>connectors</c> table: the latest settings and credentials of every connector that
 /// notified us, so timers and the internal API know them. Reads are cached briefly in process
 /// (writes through this instance refresh the cache; other instances converge within the TTL).
+/// The secret and the Planhat token are stored encrypted (<see cref="ConnectorSecretProtector"/>);
+/// a row stored in plain text before is encrypted when it is first read.
 /// </summary>
-public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock)
+public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock, ConnectorSecretProtector secrets)
 {
     private const string Partition = "connector";
     private static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(30);
@@ -25,9 +27,9 @@ public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock
         {
             ["ConnectorId"] = connector.Id,
             ["Organization"] = connector.Organization,
-            ["Secret"] = connector.Secret,
+            ["Secret"] = secrets.Protect(connector.Secret),
             ["Name"] = connector.Name,
-            ["PrivateSettings"] = connector.PrivateSettings.ToJsonString(),
+            ["PrivateSettings"] = secrets.ProtectSettings(connector.PrivateSettings).ToJsonString(),
             ["SettingsUpdatedAt"] = connector.UpdatedAt,
         };
         await Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
@@ -43,7 +45,7 @@ public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock
 
         await storage.EnsureCreatedAsync();
         var response = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeys.Encode(connectorId), cancellationToken: cancellationToken);
-        var record = response.HasValue ? ToRecord(response.Value!) : null;
+        var record = response.HasValue ? await ToRecordAsync(response.Value!, cancellationToken) : null;
         cache[connectorId] = (clock.GetUtcNow() + CacheTtl, record);
         return record;
     }
@@ -53,15 +55,43 @@ public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock
         await storage.EnsureCreatedAsync();
         await foreach (var entity in Table.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: cancellationToken))
         {
-            yield return ToRecord(entity);
+            yield return await ToRecordAsync(entity, cancellationToken);
         }
     }
 
-    private static ConnectorRecord ToRecord(TableEntity entity) => new(
-        entity.GetString("ConnectorId"),
-        entity.GetString("Organization"),
-        entity.GetString("Secret"),
-        entity.GetString("Name"),
-        JsonNode.Parse(entity.GetString("PrivateSettings") ?? "{}") as JsonObject ?? [],
-        entity.GetDateTimeOffset("SettingsUpdatedAt") ?? DateTimeOffset.MinValue);
+    private async Task<ConnectorRecord> ToRecordAsync(TableEntity entity, CancellationToken cancellationToken)
+    {
+        var storedSecret = entity.GetString("Secret");
+        var storedSettings = JsonNode.Parse(entity.GetString("PrivateSettings") ?? "{}") as JsonObject ?? [];
+        if (ConnectorSecretProtector.HoldsPlainSecrets(storedSecret, storedSettings))
+        {
+            await EncryptPlainRowAsync(entity, storedSecret, storedSettings, cancellationToken);
+        }
+
+        return new(
+            entity.GetString("ConnectorId"),
+            entity.GetString("Organization"),
+            secrets.Unprotect(storedSecret ?? string.Empty),
+            entity.GetString("Name"),
+            secrets.UnprotectSettings(storedSettings),
+            entity.GetDateTimeOffset("SettingsUpdatedAt") ?? DateTimeOffset.MinValue);
+    }
+
+    // Only if the row is unchanged since read (ETag): a concurrent save has already written it encrypted.
+    private async Task EncryptPlainRowAsync(TableEntity entity, string? secret, JsonObject settings, CancellationToken cancellationToken)
+    {
+        var update = new TableEntity(entity.PartitionKey, entity.RowKey) { ["PrivateSettings"] = secrets.ProtectSettings(settings).ToJsonString() };
+        if (secret is { Length: > 0 })
+        {
+            update["Secret"] = secrets.Protect(secret);
+        }
+
+        try
+        {
+            await Table.UpdateEntityAsync(update, entity.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+        }
+    }
 }

@@ -11,23 +11,27 @@ namespace HullPlanhat.Core.Storage;
 /// <summary>
 /// Clients for the one storage account (<c>AzureWebJobsStorage</c>): a connection string, or, as on
 /// Azure with a managed identity, <c>AzureWebJobsStorage:accountName</c> / <c>…ServiceUri</c>.
-/// Tables, containers and queues are created once, on first use.
+/// Tables, containers and queues are created on first use; a failed attempt (storage not up yet)
+/// is not remembered, so the next caller tries again.
 /// </summary>
 public sealed class StorageClients
 {
     private readonly TableServiceClient tables;
     private readonly BlobServiceClient blobs;
     private readonly QueueServiceClient queues;
-    private readonly Lazy<Task> provisioned;
+    private readonly Lock provisioning = new();
+    private Task? provisioned;
 
     public StorageClients(IConfiguration configuration)
     {
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var queueOptions = WithRetry(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var tableOptions = WithRetry(new TableClientOptions());
+        var blobOptions = WithRetry(new BlobClientOptions());
         var connectionString = configuration["AzureWebJobsStorage"];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            tables = new TableServiceClient(connectionString);
-            blobs = new BlobServiceClient(connectionString);
+            tables = new TableServiceClient(connectionString, tableOptions);
+            blobs = new BlobServiceClient(connectionString, blobOptions);
             queues = new QueueServiceClient(connectionString, queueOptions);
         }
         else
@@ -41,15 +45,38 @@ public sealed class StorageClients
             TokenCredential credential = section["clientId"] is { Length: > 0 } clientId
                 ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
                 : new DefaultAzureCredential();
-            tables = new TableServiceClient(Endpoint("tableServiceUri", "table"), credential);
-            blobs = new BlobServiceClient(Endpoint("blobServiceUri", "blob"), credential);
+            tables = new TableServiceClient(Endpoint("tableServiceUri", "table"), credential, tableOptions);
+            blobs = new BlobServiceClient(Endpoint("blobServiceUri", "blob"), credential, blobOptions);
             queues = new QueueServiceClient(Endpoint("queueServiceUri", "queue"), credential, queueOptions);
         }
-
-        provisioned = new Lazy<Task>(ProvisionAsync);
     }
 
-    public Task EnsureCreatedAsync() => provisioned.Value;
+    // Storage's own defaults keep retrying a refused connection for about a minute; callers that
+    // can wait (queue messages reappear, the host retries provisioning) would rather hear sooner.
+    private static T WithRetry<T>(T options) where T : ClientOptions
+    {
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = 3;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(500);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(8);
+        return options;
+    }
+
+    public Task EnsureCreatedAsync()
+    {
+        lock (provisioning)
+        {
+            if (provisioned is null || provisioned.IsFaulted || provisioned.IsCanceled)
+            {
+                provisioned = ProvisionAsync();
+            }
+
+            return provisioned;
+        }
+    }
+
+    /// <summary>True once every table, queue and container exists.</summary>
+    public bool IsProvisioned => provisioned?.IsCompletedSuccessfully == true;
 
     public TableClient Table(string name) => tables.GetTableClient(name);
 

@@ -4,7 +4,7 @@ namespace HullPlanhat.Sandbox.Cli;
 
 /// <summary>
 /// <c>dotnet run --project HullPlanhat.Sandbox -- [--port 5100] [--rpm 200]</c> runs the sandbox;
-/// <c>... -- replay --sandbox URL --connector-url URL --token T --file notification.json</c> replays a notification.
+/// <c>... -- replay --sandbox URL --connector-url URL [--token T] --file notification.json [--wait 60] [--cwd DIR]</c> replays a notification.
 /// </summary>
 internal static class Program
 {

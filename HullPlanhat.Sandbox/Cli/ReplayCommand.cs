@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using HullPlanhat.Sandbox.Client;
 using Spectre.Console;
@@ -6,31 +7,37 @@ namespace HullPlanhat.Sandbox.Cli;
 
 /// <summary>
 /// Signs a notification file with a running sandbox's Hull key, POSTs it to a connector's
-/// <c>/smart-notifier</c>, then waits up to 60 s for companies to appear in the tenant and prints them.
+/// <c>/smart-notifier</c>, then waits (<c>--wait</c> seconds, 60 by default) until the objects of
+/// that notification are in the Sandbox's Planhat and their ids back in Hull, and prints them.
 /// </summary>
 internal static class ReplayCommand
 {
-    private static readonly TimeSpan WaitFor = TimeSpan.FromSeconds(60);
-
     public static async Task<int> RunAsync(CliArgs args)
     {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = 4096; // piped or logged: never wrap a line
+        }
+
         var sandboxUrl = new Uri(WithSlash(args.Get("sandbox") ?? "http://127.0.0.1:5100"));
         var connectorUrl = new Uri(WithSlash(args.Require("connector-url")));
-        var token = args.Get("token") ?? DemoTenant.Token;
-        var json = await File.ReadAllTextAsync(args.Require("file"));
+        var file = CliPaths.Resolve(args.Require("file"), args.Get("cwd"));
+        var waitFor = TimeSpan.FromSeconds(args.GetInt("wait", 60));
+        var json = await File.ReadAllTextAsync(file);
         if (JsonNode.Parse(json) is not JsonObject notification || notification["notification_id"]?.ToString() is not { Length: > 0 } notificationId)
         {
             AnsiConsole.MarkupLine("[red]The file must hold a notification object with a notification_id.[/]");
             return 2;
         }
 
+        var expected = ReplayExpectation.From(notification);
+        var token = args.Get("token") ?? expected.PlanhatToken ?? DemoTenant.Token;
         using var sandbox = new SandboxClient(sandboxUrl);
         if (notification["configuration"] is JsonObject config && config["id"] is not null && config["secret"] is not null)
         {
             await sandbox.RegisterConnectorAsync(config["id"]!.ToString(), config["organization"]?.ToString() ?? string.Empty, config["secret"]!.ToString());
         }
 
-        var before = (await sandbox.GetObjectsAsync(token, "companies")).Count;
         var signed = await sandbox.SignAsync(notificationId);
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(connectorUrl, "smart-notifier"))
@@ -44,42 +51,48 @@ internal static class ReplayCommand
 
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
-        AnsiConsole.MarkupLineInterpolated($"[bold]POST {request.RequestUri}[/] → {(int)response.StatusCode} {response.StatusCode}");
-        AnsiConsole.WriteLine(body);
-
-        var companies = await WaitForCompaniesAsync(sandbox, token, before);
-        if (companies.Count == 0)
+        AnsiConsole.MarkupLineInterpolated($"[bold]POST {request.RequestUri}[/] ({Path.GetFileName(file)}, {expected.Accounts.Count} accounts, {expected.Users.Count} users, {expected.Events.Count} whitelisted events) → {(int)response.StatusCode} {response.StatusCode}");
+        Console.Out.WriteLine(body);
+        if (!response.IsSuccessStatusCode)
         {
-            AnsiConsole.MarkupLine("[yellow]No companies appeared within 60 s.[/]");
-            return response.IsSuccessStatusCode ? 0 : 1;
+            return 1;
         }
 
-        var table = new Table().AddColumns("_id", "name", "externalId", "sourceId", "updatedAt");
-        foreach (var company in companies)
+        var outcome = await WaitForOutcomeAsync(sandbox, token, expected, waitFor);
+        ReplayReport.Write(outcome);
+        if (!outcome.Complete)
         {
-            table.AddRow([.. new[] { "_id", "name", "externalId", "sourceId", "updatedAt" }.Select(f => Markup.Escape(company[f]?.ToString() ?? ""))]);
+            AnsiConsole.MarkupLineInterpolated($"[yellow]Not everything arrived within {waitFor.TotalSeconds:0} s (filtered out by the connector's settings? see the SelfHost's log).[/]");
+            return 1;
         }
 
-        AnsiConsole.Write(table);
-        return response.IsSuccessStatusCode ? 0 : 1;
+        return 0;
     }
 
-    private static async Task<IReadOnlyList<JsonObject>> WaitForCompaniesAsync(SandboxClient sandbox, string token, int before)
+    private static async Task<ReplayOutcome> WaitForOutcomeAsync(SandboxClient sandbox, string token, ReplayExpectation expected, TimeSpan waitFor)
     {
-        var deadline = DateTimeOffset.UtcNow + WaitFor;
-        IReadOnlyList<JsonObject> companies = [];
-        while (DateTimeOffset.UtcNow < deadline)
+        var clock = Stopwatch.StartNew();
+        async Task<ReplayOutcome> PollAsync(Action<string> report)
         {
-            companies = await sandbox.GetObjectsAsync(token, "companies");
-            if (companies.Count > before || (before > 0 && companies.Count > 0))
+            while (true)
             {
-                return companies;
-            }
+                var outcome = await ReplayOutcome.ReadAsync(sandbox, token, expected, CancellationToken.None);
+                if (outcome.Complete || clock.Elapsed >= waitFor)
+                {
+                    return outcome;
+                }
 
-            await Task.Delay(TimeSpan.FromSeconds(1));
+                report($"Waiting for the outbox flush… {clock.Elapsed.TotalSeconds:0} s");
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
         }
 
-        return companies;
+        // A spinner only on a terminal: piped, it would print one line per update.
+        var result = Console.IsOutputRedirected
+            ? await PollAsync(_ => { })
+            : await AnsiConsole.Status().StartAsync("Waiting for the outbox flush…", status => PollAsync(text => status.Status(text)));
+        AnsiConsole.MarkupLineInterpolated($"[grey]Read after {clock.Elapsed.TotalSeconds:0.0} s.[/]");
+        return result;
     }
 
     private static string WithSlash(string url) => url.EndsWith('/') ? url : url + "/";

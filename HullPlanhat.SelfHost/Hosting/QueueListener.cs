@@ -15,6 +15,7 @@ namespace HullPlanhat.SelfHost.Hosting;
 public sealed class QueueListener(
     TriggerDefinition function,
     StorageClients storage,
+    StorageAvailability availability,
     FunctionDispatcher dispatcher,
     IOptions<SelfHostOptions> options,
     ILogger<QueueListener> logger) : BackgroundService
@@ -27,7 +28,7 @@ public sealed class QueueListener(
         var settings = options.Value;
         var queue = storage.Queue(function.Queue!);
         var idle = TimeSpan.FromMilliseconds(50);
-        await storage.EnsureCreatedAsync();
+        await availability.WaitAsync(stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         while (!stoppingToken.IsCancellationRequested)
         {
             QueueMessage[] messages;

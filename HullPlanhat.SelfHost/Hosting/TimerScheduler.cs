@@ -13,6 +13,7 @@ public sealed class TimerScheduler(
     TriggerDefinition function,
     IConfiguration configuration,
     FunctionLock functionLock,
+    StorageAvailability availability,
     FunctionDispatcher dispatcher,
     TimeProvider clock,
     ILogger<TimerScheduler> logger) : BackgroundService
@@ -30,6 +31,7 @@ public sealed class TimerScheduler(
 
         var expression = configuration[function.ScheduleSetting!] ?? TriggerTable.DefaultSchedules[function.ScheduleSetting!];
         var schedule = CronExpression.Parse(expression, CronFormat.IncludeSeconds);
+        await availability.WaitAsync(stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         while (!stoppingToken.IsCancellationRequested)
         {
             var next = schedule.GetNextOccurrence(clock.GetUtcNow(), TimeZoneInfo.Utc);

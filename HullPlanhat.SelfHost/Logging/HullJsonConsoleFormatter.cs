@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -13,13 +15,17 @@ public sealed class HullJsonConsoleFormatter() : ConsoleFormatter(Name)
 {
     public new const string Name = "hull";
 
+    // Escapes only what JSON requires (quotes, backslash, control characters), so timestamps keep a
+    // literal '+' and names keep their letters; the lines are never embedded in HTML.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
-            json.WriteString("timestamp", DateTimeOffset.UtcNow.ToString("O"));
+            json.WriteString("timestamp", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
             json.WriteString("level", Level(logEntry.LogLevel));
             json.WriteString("message", string.IsNullOrEmpty(logEntry.EventId.Name) ? logEntry.Formatter(logEntry.State, logEntry.Exception) : logEntry.EventId.Name);
             json.WriteString("category", logEntry.Category);
@@ -64,8 +70,23 @@ public sealed class HullJsonConsoleFormatter() : ConsoleFormatter(Name)
             json.WritePropertyName(SnakeCase(key));
             switch (value)
             {
+                case double number when !double.IsFinite(number):
+                    json.WriteStringValue(number.ToString(CultureInfo.InvariantCulture));
+                    break;
+                case float number when !float.IsFinite(number):
+                    json.WriteStringValue(number.ToString(CultureInfo.InvariantCulture));
+                    break;
                 case int or long or double or decimal or float:
-                    json.WriteRawValue(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!);
+                    json.WriteRawValue(Convert.ToString(value, CultureInfo.InvariantCulture)!);
+                    break;
+                case DateTimeOffset time:
+                    json.WriteStringValue(time.ToString("O", CultureInfo.InvariantCulture));
+                    break;
+                case DateTime time:
+                    json.WriteStringValue(time.ToString("O", CultureInfo.InvariantCulture));
+                    break;
+                case TimeSpan span:
+                    json.WriteStringValue(span.ToString("c", CultureInfo.InvariantCulture));
                     break;
                 case bool flag:
                     json.WriteBooleanValue(flag);

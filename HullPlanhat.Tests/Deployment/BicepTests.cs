@@ -39,6 +39,41 @@ public sealed partial class BicepTests
         AssertClean("bicep lint", RunBicep("lint", RepositoryFiles.PathOf("infra", "main.bicep")));
     }
 
+    [Fact]
+    public void Key_vault_wraps_the_data_protection_keys_and_only_the_app_identity_may_wrap_and_unwrap()
+    {
+        if (!IsLinuxX64())
+        {
+            return;
+        }
+
+        var result = RunBicep("build", RepositoryFiles.PathOf("infra", "app", "keyvault.bicep"), "--stdout");
+        AssertClean("bicep build keyvault", result);
+        using var template = JsonDocument.Parse(result.StandardOutput);
+        var resources = Resources(template.RootElement).ToList();
+
+        var vault = resources.Single(r => r.GetProperty("type").GetString() == "Microsoft.KeyVault/vaults").GetProperty("properties");
+        Assert.True(vault.GetProperty("enableRbacAuthorization").GetBoolean());
+        Assert.True(vault.GetProperty("enablePurgeProtection").GetBoolean());
+        var key = resources.Single(r => r.GetProperty("type").GetString() == "Microsoft.KeyVault/vaults/keys").GetProperty("properties");
+        Assert.Equal(["unwrapKey", "wrapKey"], key.GetProperty("keyOps").EnumerateArray().Select(o => o.GetString()).Order());
+        var grant = resources.Single(r => r.GetProperty("type").GetString() == "Microsoft.Authorization/roleAssignments").GetProperty("properties");
+        Assert.Contains("cryptoServiceEncryptionUser", grant.GetProperty("roleDefinitionId").GetString());
+        Assert.Equal("e147488a-f6f5-4113-8e2d-b22465e65bf6", template.RootElement.GetProperty("variables").GetProperty("cryptoServiceEncryptionUser").GetString()); // Crypto Service Encryption User
+        Assert.Contains("identityPrincipalId", grant.GetProperty("principalId").GetString());
+
+        var main = RunBicep("build", RepositoryFiles.PathOf("infra", "main.bicep"), "--stdout");
+        Assert.Contains("DataProtection__KeyVaultKeyId", main.StandardOutput);
+        Assert.Contains("outputs.keyUri.value", main.StandardOutput, StringComparison.Ordinal);
+    }
+
+    // Resources of an ARM template: an array, or (language version 2.0) an object keyed by symbolic name.
+    private static IEnumerable<JsonElement> Resources(JsonElement template)
+    {
+        var resources = template.GetProperty("resources");
+        return resources.ValueKind == JsonValueKind.Array ? resources.EnumerateArray() : resources.EnumerateObject().Select(p => p.Value);
+    }
+
     private static void AssertClean(string what, BicepResult result)
     {
         var diagnostics = (result.StandardError + "\n" + result.StandardOutput)

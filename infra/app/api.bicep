@@ -15,6 +15,9 @@ param maximumInstanceCount int = 40
 param instanceMemoryMB int = 2048
 param planhatRequestsPerMinute int = 200
 
+@description('Key Vault key that wraps the Data Protection key ring (secrets at rest).')
+param dataProtectionKeyUri string
+
 @description('Six-field cron expressions (seconds first).')
 param schedules object = {
   flushOutbox: '*/10 * * * * *'
@@ -68,6 +71,7 @@ var telemetrySettings = [
 
 var productSettings = [
   { name: 'Planhat__RequestsPerMinute', value: string(planhatRequestsPerMinute) }
+  { name: 'DataProtection__KeyVaultKeyId', value: dataProtectionKeyUri }
   { name: 'Hull__VerifySignature', value: 'true' }
   { name: 'Hull__TrustedKeyHosts', value: 'hullapp.io,hull.io' }
   { name: 'Hull__MaxBodyBytes', value: '20971520' }

@@ -25,6 +25,7 @@ public sealed class CompanyFlusher(
     IOptions<PlanhatOptions> planhatOptions,
     IOptions<OutboxOptions> outboxOptions,
     ProductMetrics metrics,
+    PlanhatCallCounter calls,
     ILogger<CompanyFlusher> logger)
 {
     public async Task FlushAsync(ConnectorRecord connector, PlanhatConnection connection, CancellationToken cancellationToken)
@@ -47,6 +48,7 @@ public sealed class CompanyFlusher(
 
     private async Task FlushChunkAsync(ConnectorRecord connector, PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
     {
+        using var counted = calls.Begin();
         var outcomes = await UpsertCompaniesAsync(connection, rows, cancellationToken);
         await UpsertLicensesAsync(connection, rows, outcomes, cancellationToken);
 
@@ -71,7 +73,7 @@ public sealed class CompanyFlusher(
             succeeded.Select(s => (s.Row.HullId, new SyncState(s.Row.Hash, s.PlanhatId, s.Row.Payload["externalId"]?.ToString(), s.Row.Version))), cancellationToken);
         await outbox.CompleteAsync(succeeded.Select(s => s.Row), cancellationToken);
         metrics.Synced(OutboxObjectTypes.Company, "outgoing", succeeded.Count);
-        logger.FlushCompleted(OutboxObjectTypes.Company, rows.Count, succeeded.Count, rows.Count - succeeded.Count, 0);
+        logger.FlushCompleted(OutboxObjectTypes.Company, rows.Count, succeeded.Count, rows.Count - succeeded.Count, counted.Calls);
         await WriteBackAsync(connector, succeeded, cancellationToken);
     }
 

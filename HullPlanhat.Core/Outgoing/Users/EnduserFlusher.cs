@@ -28,6 +28,7 @@ public sealed class EnduserFlusher(
     IOptions<OutboxOptions> outboxOptions,
     TimeProvider clock,
     ProductMetrics metrics,
+    PlanhatCallCounter calls,
     ILogger<EnduserFlusher> logger)
 {
     /// <summary>How long a user waits for its company before each further wait counts as a failed attempt.</summary>
@@ -54,6 +55,7 @@ public sealed class EnduserFlusher(
     private async Task<bool> FlushChunkAsync(ConnectorRecord connector, PlanhatConnection connection, IReadOnlyList<OutboxRow> rows,
         Dictionary<string, string?> companyIds, CancellationToken cancellationToken)
     {
+        using var counted = calls.Begin();
         var staged = new List<Staged>();
         foreach (var row in rows)
         {
@@ -126,7 +128,7 @@ public sealed class EnduserFlusher(
         });
 
         metrics.Synced(OutboxObjectTypes.Enduser, "outgoing", written.Count);
-        logger.FlushCompleted(OutboxObjectTypes.Enduser, writes.Count, written.Count, writes.Count - written.Count, 0);
+        logger.FlushCompleted(OutboxObjectTypes.Enduser, writes.Count, written.Count, writes.Count - written.Count, counted.Calls);
         await WriteBackAsync(connector, written, cancellationToken);
         return true;
     }
