@@ -89,6 +89,7 @@ public sealed class HashStore(StorageClients storage)
     /// <summary>Records objects Hull accepted, in table transactions of up to 100 rows.</summary>
     public async Task SaveAsync(string connectorId, IncomingKind kind, IEnumerable<IncomingObject> accepted, CancellationToken cancellationToken)
     {
+        await storage.EnsureCreatedAsync();
         var partition = Partition(connectorId, kind);
         var actions = accepted
             .GroupBy(o => o.PlanhatId, StringComparer.Ordinal)

@@ -36,6 +36,7 @@ public sealed class SyncStateStore(StorageClients storage)
     /// <summary>Records accepted objects, in table transactions of up to 100 rows.</summary>
     public async Task SaveAsync(string connectorId, string objectType, IEnumerable<(string HullId, SyncState State)> accepted, CancellationToken cancellationToken)
     {
+        await storage.EnsureCreatedAsync();
         var partition = TableKeys.Encode(connectorId);
         var actions = new List<TableTransactionAction>();
         foreach (var (hullId, state) in accepted)

@@ -40,6 +40,7 @@ public sealed class SentEventLedger(StorageClients storage)
     /// <summary>Records sent events, in table transactions of up to 100 rows.</summary>
     public async Task MarkSentAsync(string connectorId, IEnumerable<(string HullUserId, string EventId)> sent, CancellationToken cancellationToken)
     {
+        await storage.EnsureCreatedAsync();
         var partition = TableKeys.Encode(connectorId);
         var actions = sent
             .Select(s => RowKey(s.HullUserId, s.EventId))
