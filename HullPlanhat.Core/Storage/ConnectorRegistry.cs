@@ -29,6 +29,7 @@ public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock
             ["Name"] = connector.Name,
             ["PrivateSettings"] = connector.PrivateSettings.ToJsonString(),
             ["SettingsUpdatedAt"] = connector.UpdatedAt,
+            ["VerifiedCredentialsHash"] = connector.VerifiedCredentialsHash,
         };
         await Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         cache[connector.Id] = (clock.GetUtcNow() + CacheTtl, connector);
@@ -63,5 +64,8 @@ public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock
         entity.GetString("Secret"),
         entity.GetString("Name"),
         JsonNode.Parse(entity.GetString("PrivateSettings") ?? "{}") as JsonObject ?? [],
-        entity.GetDateTimeOffset("SettingsUpdatedAt") ?? DateTimeOffset.MinValue);
+        entity.GetDateTimeOffset("SettingsUpdatedAt") ?? DateTimeOffset.MinValue)
+    {
+        VerifiedCredentialsHash = entity.GetString("VerifiedCredentialsHash"),
+    };
 }
