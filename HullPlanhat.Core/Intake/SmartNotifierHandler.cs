@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.Hull;
 using HullPlanhat.Core.Logging;
@@ -39,24 +37,18 @@ public sealed class SmartNotifierHandler(
             return Reject(StatusCodes.Status413PayloadTooLarge, $"The notification is larger than {hullOptions.Value.MaxBodyBytes} bytes.", FlowControlOptions.RetrySmaller);
         }
 
-        if (!System.Text.Unicode.Utf8.IsValid(body))
+        var parsed = NotificationParser.Parse(body);
+        if (parsed.Repaired)
         {
-            // Invalid bytes become U+FFFD, so one broken string does not fail every element beside it.
-            body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body));
             logger.NotificationRepaired("The body was not valid UTF-8; invalid bytes were replaced with U+FFFD.");
         }
 
-        HullNotification? notification;
-        try
+        if (parsed.Notification is not { } notification)
         {
-            notification = JsonSerializer.Deserialize(body, IntakeJsonContext.Default.HullNotification);
-        }
-        catch (JsonException e)
-        {
-            return Reject(StatusCodes.Status400BadRequest, $"Malformed JSON: {e.Message}");
+            return Reject(StatusCodes.Status400BadRequest, parsed.Error!);
         }
 
-        if (notification?.Configuration is not { Id.Length: > 0, Organization.Length: > 0, Secret.Length: > 0 } configuration)
+        if (notification.Configuration is not { Id.Length: > 0, Organization.Length: > 0, Secret.Length: > 0 } configuration)
         {
             return Reject(StatusCodes.Status400BadRequest, "The notification has no configuration (id, organization, secret).");
         }
