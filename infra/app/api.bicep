@@ -70,6 +70,7 @@ var productSettings = [
   { name: 'Planhat__RequestsPerMinute', value: string(planhatRequestsPerMinute) }
   { name: 'Hull__VerifySignature', value: 'true' }
   { name: 'Hull__TrustedKeyHosts', value: 'hullapp.io,hull.io' }
+  { name: 'Hull__TrustedOrganizationHosts', value: 'hullapp.io,hull.io' }
   { name: 'Hull__MaxBodyBytes', value: '20971520' }
   { name: 'Schedules__FlushOutbox', value: schedules.flushOutbox }
   { name: 'Schedules__FetchCompanies', value: schedules.fetchCompanies }
