@@ -9,5 +9,4 @@ namespace HullPlanhat.Core.Intake;
 /// </summary>
 [JsonSourceGenerationOptions(MaxDepth = 256, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HullNotification))]
-[JsonSerializable(typeof(DeferredSplit))]
 internal sealed partial class IntakeJsonContext : JsonSerializerContext;

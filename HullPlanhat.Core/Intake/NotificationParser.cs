@@ -8,7 +8,8 @@ namespace HullPlanhat.Core.Intake;
 /// <param name="Notification">The body, or null when it is not a notification.</param>
 /// <param name="Error">Why the body as a whole was refused.</param>
 /// <param name="Repaired">Invalid UTF-8 was replaced with U+FFFD.</param>
-public sealed record ParsedNotification(HullNotification? Notification, string? Error, bool Repaired);
+/// <param name="Body">The bytes that were parsed (repaired when needed).</param>
+public sealed record ParsedNotification(HullNotification? Notification, string? Error, bool Repaired, byte[] Body);
 
 /// <summary>Reads an untrusted notification body (pure): never throws for any bytes.</summary>
 public static class NotificationParser
@@ -25,12 +26,12 @@ public static class NotificationParser
         try
         {
             return JsonSerializer.Deserialize(body, IntakeJsonContext.Default.HullNotification) is { } notification
-                ? new(notification, null, repaired)
-                : new(null, "The body is not a notification object.", repaired);
+                ? new(notification, null, repaired, body)
+                : new(null, "The body is not a notification object.", repaired, body);
         }
         catch (JsonException e)
         {
-            return new(null, $"Malformed JSON: {e.Message}", repaired);
+            return new(null, $"Malformed JSON: {e.Message}", repaired, body);
         }
     }
 }

@@ -90,7 +90,7 @@ public sealed class SmartNotifierHandler(
                 claimed = true;
             }
 
-            var result = await AcceptAsync(notification, configuration, cancellationToken);
+            var result = await AcceptAsync(notification, configuration, parsed.Body, cancellationToken);
             if (claimed && result.Accepted)
             {
                 await replays.AcceptAsync(jti!, cancellationToken);
@@ -118,7 +118,8 @@ public sealed class SmartNotifierHandler(
         }
     }
 
-    private async Task<(bool Accepted, IResult Response)> AcceptAsync(HullNotification notification, HullConfiguration configuration, CancellationToken cancellationToken)
+    /// <param name="body">The body as read (UTF-8 repaired): a large notification is stored as it is, for <see cref="SplitNotificationHandler"/>.</param>
+    private async Task<(bool Accepted, IResult Response)> AcceptAsync(HullNotification notification, HullConfiguration configuration, byte[] body, CancellationToken cancellationToken)
     {
         var stored = await connectors.FindAsync(configuration.Id, cancellationToken);
         var check = await credentials.VerifyAsync(configuration, stored, cancellationToken);
@@ -145,29 +146,18 @@ public sealed class SmartNotifierHandler(
             return (true, Answer(StatusCodes.Status200OK, FlowControlOptions.Unsupported, []));
         }
 
+        var count = notification.Messages?.Count ?? 0;
+        if (count > DeferredSplitter.InlineLimit)
+        {
+            await splitter.DeferAsync(configuration.Id, body, cancellationToken);
+            logger.NotificationDeferred(count);
+            return (true, Answer(StatusCodes.Status200OK, flowControl.Value.Next(notification.Channel), []));
+        }
+
         var split = NotificationSplitter.Split(notification, configuration.Id);
-        foreach (var rejected in split.Rejected)
-        {
-            if (notification.Channel == HullChannels.AccountUpdate)
-            {
-                logger.AccountSkipped(rejected.Reason);
-            }
-            else
-            {
-                logger.UserSkipped(rejected.Reason);
-            }
-        }
-
-        var deferred = await splitter.EnqueueAsync(configuration.Id, notification.NotificationId, split.Messages, cancellationToken);
-        if (deferred)
-        {
-            logger.NotificationDeferred(notification.Messages?.Count ?? 0, split.Messages.Count);
-        }
-        else
-        {
-            logger.NotificationAccepted(notification.Channel, notification.Messages?.Count ?? 0, split.Messages.Count);
-        }
-
+        DeferredSplitter.LogRejected(logger, notification.Channel, split.Rejected);
+        await splitter.SendAllAsync(split.Messages, cancellationToken);
+        logger.NotificationAccepted(notification.Channel, count, split.Messages.Count);
         return (true, Answer(StatusCodes.Status200OK, flowControl.Value.Next(notification.Channel), split.Rejected.Take(MaxErrorsAnswered).Select(r => r.Reason).ToList()));
     }
 

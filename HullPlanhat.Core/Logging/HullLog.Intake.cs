@@ -17,8 +17,8 @@ public static partial class HullLog
     [LoggerMessage(1013, LogLevel.Information, "connector.notification.replayed {NotificationId} {State}", EventName = "connector.notification.replayed")]
     public static partial void NotificationReplayed(this ILogger logger, string notificationId, string state);
 
-    [LoggerMessage(1014, LogLevel.Information, "connector.notification.deferred {MessageCount} {Enqueued}", EventName = "connector.notification.deferred")]
-    public static partial void NotificationDeferred(this ILogger logger, int messageCount, int enqueued);
+    [LoggerMessage(1014, LogLevel.Information, "connector.notification.deferred {MessageCount}", EventName = "connector.notification.deferred")]
+    public static partial void NotificationDeferred(this ILogger logger, int messageCount);
 
     [LoggerMessage(1015, LogLevel.Information, "connector.notification.split {Enqueued}", EventName = "connector.notification.split")]
     public static partial void NotificationSplit(this ILogger logger, int enqueued);
