@@ -1,5 +1,4 @@
 using System.Net.Mail;
-using System.Text.Json.Nodes;
 
 namespace HullPlanhat.Core.Outgoing.Users;
 
@@ -7,9 +6,6 @@ namespace HullPlanhat.Core.Outgoing.Users;
 public static class EmailAddress
 {
     private const int MaxLength = 254;
-
-    public static bool IsValid(JsonNode email) =>
-        email is JsonValue value && value.TryGetValue<string>(out var text) && IsValid(text);
 
     public static bool IsValid(string text) =>
         text.Length <= MaxLength

@@ -20,7 +20,7 @@ public static class EnduserValidator
             reasons.Add(SkipReasons.NoEmailOrExternalId);
         }
 
-        if (enduser["email"] is { } email && !EmailAddress.IsValid(email))
+        if (EnduserMapper.Text(enduser, "email") is { } email && !EmailAddress.IsValid(email))
         {
             reasons.Add(SkipReasons.InvalidEmail);
         }
