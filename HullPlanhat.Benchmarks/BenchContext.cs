@@ -26,7 +26,8 @@ public sealed class BenchContext(ProductHost product, SandboxConnector connector
     }
 
     /// <summary>Signs through the Sandbox's admin API (it may run in another process) and posts to /smart-notifier.</summary>
-    public async Task SendAsync(string notificationJson)
+    /// <returns>How long the product took to answer the POST (signing excluded).</returns>
+    public async Task<TimeSpan> SendAsync(string notificationJson)
     {
         var notificationId = JsonNode.Parse(notificationJson)!["notification_id"]!.ToString();
         var signed = await product.SandboxAdmin.SignAsync(notificationId);
@@ -38,8 +39,11 @@ public sealed class BenchContext(ProductHost product, SandboxConnector connector
         request.Headers.Add("x-hull-smart-notifier-signature-version", "v1");
         request.Headers.Add("x-hull-smart-notifier-signature", signed.Signature);
         request.Headers.Add("x-hull-smart-notifier-signature-public-key-url", signed.PublicKeyUrl);
+        var time = Stopwatch.StartNew();
         using var response = await product.Http.SendAsync(request);
+        time.Stop();
         response.EnsureSuccessStatusCode();
+        return time.Elapsed;
     }
 
     public int Logged(params string[] eventNames) => eventNames.Sum(n => product.Logs.For(connector.Id, n).Count);

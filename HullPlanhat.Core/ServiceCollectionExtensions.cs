@@ -57,6 +57,7 @@ public static class ServiceCollectionExtensions
         services.AddKeyedSingleton<IQueueFunction, OutgoingAccountHandler>(TriggerTable.OutgoingAccount);
         services.AddKeyedSingleton<ITimerFunction, OutboxFlusher>(TriggerTable.FlushOutbox);
 
+        services.AddIntake();
         services.AddOutgoingUsers();
         services.AddIncoming();
         services.AddInternalApi();

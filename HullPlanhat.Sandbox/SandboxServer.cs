@@ -80,6 +80,9 @@ public sealed class SandboxServer : IAsyncDisposable
     }
 
     /// <summary>A typed client of the admin API (it owns its own HttpClient).</summary>
+    /// <summary>A connector registered with the fake Hull (credentials, status, credential reads), or null.</summary>
+    public RegisteredConnector? HullConnector(string id) => _state.Connectors.Find(id);
+
     public SandboxClient CreateClient() => new(new HttpClient { BaseAddress = BaseAddress }, ownsClient: true);
 
     /// <summary>A notification sender that POSTs over this server's HttpClient.</summary>

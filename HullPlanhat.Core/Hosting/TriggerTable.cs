@@ -36,8 +36,10 @@ public static class TriggerTable
 {
     public const string AccountsQueue = "planhat-accounts";
     public const string UsersQueue = "planhat-users";
+    public const string IntakeQueue = "planhat-intake";
 
     public const string SmartNotifier = nameof(SmartNotifier);
+    public const string SplitNotification = nameof(SplitNotification);
     public const string OutgoingAccount = nameof(OutgoingAccount);
     public const string OutgoingUser = nameof(OutgoingUser);
     public const string FlushOutbox = nameof(FlushOutbox);
@@ -61,6 +63,7 @@ public static class TriggerTable
     public static readonly IReadOnlyList<TriggerDefinition> All =
     [
         new(SmartNotifier, TriggerKind.Http, ["POST"], "smart-notifier"),
+        new(SplitNotification, TriggerKind.Queue, Queue: IntakeQueue),
         new(OutgoingAccount, TriggerKind.Queue, Queue: AccountsQueue),
         new(OutgoingUser, TriggerKind.Queue, Queue: UsersQueue),
         new(FlushOutbox, TriggerKind.Timer, ScheduleSetting: "Schedules:FlushOutbox"),

@@ -28,10 +28,16 @@ public sealed record HullNotification
     [JsonPropertyName("configuration")] public HullConfiguration? Configuration { get; init; }
     [JsonPropertyName("connector")] public HullConnector? Connector { get; init; }
     [JsonPropertyName("channel")] public string? Channel { get; init; }
-    [JsonPropertyName("messages")] public IReadOnlyList<JsonObject?>? Messages { get; init; }
-    [JsonPropertyName("segments")] public IReadOnlyList<HullSegment>? Segments { get; init; }
-    [JsonPropertyName("accounts_segments")] public IReadOnlyList<HullSegment>? AccountsSegments { get; init; }
-    [JsonPropertyName("is_export")] public bool IsExport { get; init; }
+    /// <summary>Raw elements: each is validated on its own (<see cref="Intake.NotificationSplitter"/>), so one bad element cannot fail the batch.</summary>
+    [JsonPropertyName("messages")] public IReadOnlyList<JsonNode?>? Messages { get; init; }
+    // Not used by the product; kept raw so an odd segment list cannot fail the notification.
+    [JsonPropertyName("segments")] public JsonNode? Segments { get; init; }
+    [JsonPropertyName("accounts_segments")] public JsonNode? AccountsSegments { get; init; }
+
+    /// <summary>Raw, so a non-boolean value is read as <c>false</c> instead of failing the notification.</summary>
+    [JsonPropertyName("is_export")] public JsonNode? IsExportValue { get; init; }
+
+    [JsonIgnore] public bool IsExport => IsExportValue is JsonValue value && value.TryGetValue<bool>(out var export) && export;
 }
 
 public static class HullChannels

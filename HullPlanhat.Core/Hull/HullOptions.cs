@@ -12,6 +12,13 @@ public sealed class HullOptions
     [Required]
     public string TrustedKeyHosts { get; set; } = "hullapp.io,hull.io";
 
+    /// <summary>
+    /// Comma-separated Hull domains a connector's organization must be (or be under) before its
+    /// credentials are checked with, and its data sent to, that organization.
+    /// </summary>
+    [Required]
+    public string TrustedOrganizationHosts { get; set; } = "hullapp.io,hull.io";
+
     /// <summary>Overrides <c>https://firehose.&lt;org domain&gt;</c> (tests, Sandbox).</summary>
     public Uri? FirehoseUrl { get; set; }
 
@@ -25,4 +32,7 @@ public sealed class HullOptions
 
     public IReadOnlyList<string> TrustedHosts =>
         TrustedKeyHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public IReadOnlyList<string> TrustedOrganizations =>
+        TrustedOrganizationHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

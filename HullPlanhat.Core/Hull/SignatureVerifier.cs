@@ -1,35 +1,44 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace HullPlanhat.Core.Hull;
 
-public sealed record SignatureCheck(bool IsValid, string? Error)
+/// <param name="Expires">The token's <c>exp</c> (valid checks only): how long its <c>jti</c> must be remembered.</param>
+/// <param name="IsTransient">The check could not be made (the key could not be loaded): Hull should retry.</param>
+public sealed record SignatureCheck(bool IsValid, string? Error, DateTimeOffset Expires = default, bool IsTransient = false)
 {
-    public static readonly SignatureCheck Valid = new(true, null);
+    public static SignatureCheck Valid(DateTimeOffset expires) => new(true, null, expires);
     public static SignatureCheck Invalid(string error) => new(false, error);
+    public static SignatureCheck Unavailable(string error) => new(false, error, IsTransient: true);
 }
 
 /// <summary>
 /// Verifies Hull's smart-notifier signature (hull-protocol.md §1.2): an RS256 JWT whose public
 /// key is POSTed for at a URL named in a header. That URL is attacker-controlled, so it must be
-/// on a trusted host; keys are cached per URL.
+/// on a trusted host; keys are cached per URL in a bounded cache, and a URL is fetched again at
+/// most once per <see cref="MinRefetchInterval"/> (a forged signature must not make us fetch each time).
 /// </summary>
-public sealed class SignatureVerifier(HttpClient http, IOptions<HullOptions> options, TimeProvider clock)
+public sealed class SignatureVerifier(HttpClient http, IOptions<HullOptions> options, TimeProvider clock) : IDisposable
 {
     public const string FlagHeader = "x-hull-smart-notifier";
     public const string VersionHeader = "x-hull-smart-notifier-signature-version";
     public const string SignatureHeader = "x-hull-smart-notifier-signature";
     public const string PublicKeyUrlHeader = "x-hull-smart-notifier-signature-public-key-url";
     private const int MaxKeyBytes = 16 * 1024;
+    private const int MaxCachedKeyUrls = 64;
     private static readonly TimeSpan KeyCacheTtl = TimeSpan.FromHours(1);
+    public static readonly TimeSpan MinRefetchInterval = TimeSpan.FromMinutes(1);
 
-    private readonly ConcurrentDictionary<string, (DateTimeOffset Expires, RsaSecurityKey Key)> keys = new();
+    private readonly MemoryCache keys = new(new MemoryCacheOptions { SizeLimit = MaxCachedKeyUrls });
+    private readonly SemaphoreSlim fetchGate = new(1, 1);
     private readonly JsonWebTokenHandler tokens = new();
+
+    private sealed record KeyEntry(RsaSecurityKey? Key, DateTimeOffset FetchedAt);
 
     public async Task<SignatureCheck> VerifyAsync(IHeaderDictionary headers, string? notificationId, CancellationToken cancellationToken)
     {
@@ -59,7 +68,7 @@ public sealed class SignatureVerifier(HttpClient http, IOptions<HullOptions> opt
         var key = await GetKeyAsync(keyUri, signature, refresh: false, cancellationToken);
         if (key is null)
         {
-            return SignatureCheck.Invalid("Could not load the signature's public key.");
+            return SignatureCheck.Unavailable("Could not load the signature's public key.");
         }
 
         var result = await ValidateAsync(signature, key);
@@ -75,10 +84,10 @@ public sealed class SignatureVerifier(HttpClient http, IOptions<HullOptions> opt
             return SignatureCheck.Invalid($"Invalid signature: {result.Exception?.GetType().Name.Replace("Exception", "") ?? "rejected"}.");
         }
 
-        var jti = (result.SecurityToken as JsonWebToken)?.Id;
-        return string.IsNullOrEmpty(notificationId) || jti != notificationId
+        var token = (JsonWebToken)result.SecurityToken;
+        return string.IsNullOrEmpty(notificationId) || token.Id != notificationId
             ? SignatureCheck.Invalid("Invalid signature: its jti does not match the notification_id.")
-            : SignatureCheck.Valid;
+            : SignatureCheck.Valid(new DateTimeOffset(token.ValidTo, TimeSpan.Zero));
     }
 
     private Task<TokenValidationResult> ValidateAsync(string signature, RsaSecurityKey key) =>
@@ -88,12 +97,12 @@ public sealed class SignatureVerifier(HttpClient http, IOptions<HullOptions> opt
             ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
             ValidateIssuer = false,
             ValidateAudience = false,
-            RequireExpirationTime = false,
+            RequireExpirationTime = true,
             ValidateLifetime = true,
             LifetimeValidator = (notBefore, expires, _, _) =>
             {
                 var now = clock.GetUtcNow().UtcDateTime;
-                return (notBefore is null || notBefore <= now.AddMinutes(5)) && (expires is null || expires >= now.AddMinutes(-5));
+                return (notBefore is null || notBefore <= now.AddMinutes(5)) && expires is not null && expires >= now.AddMinutes(-5);
             },
         });
 
@@ -111,13 +120,44 @@ public sealed class SignatureVerifier(HttpClient http, IOptions<HullOptions> opt
 
     private async Task<RsaSecurityKey?> GetKeyAsync(Uri keyUri, string signature, bool refresh, CancellationToken cancellationToken)
     {
-        var cacheKey = keyUri.AbsoluteUri;
-        if (!refresh && keys.TryGetValue(cacheKey, out var cached) && cached.Expires > clock.GetUtcNow())
+        var url = keyUri.AbsoluteUri;
+        if (IsFresh(url, refresh) is { } known)
         {
-            return cached.Key;
+            return known.Key;
         }
 
-        var pem = await FetchPemAsync(keyUri, signature, cancellationToken);
+        await fetchGate.WaitAsync(cancellationToken);
+        try
+        {
+            // Another request may have fetched it while this one waited.
+            if (IsFresh(url, refresh) is { } fetched)
+            {
+                return fetched.Key;
+            }
+
+            var entry = new KeyEntry(ParseKey(await FetchPemAsync(keyUri, signature, cancellationToken)), clock.GetUtcNow());
+            // A failed fetch is remembered too, so it is retried at most once per interval.
+            keys.Set(url, entry, new MemoryCacheEntryOptions
+            {
+                Size = 1,
+                AbsoluteExpirationRelativeToNow = entry.Key is null ? MinRefetchInterval : KeyCacheTtl,
+            });
+            return entry.Key;
+        }
+        finally
+        {
+            fetchGate.Release();
+        }
+    }
+
+    /// <summary>The cached entry, unless a refresh is asked for and the last fetch is old enough to repeat.</summary>
+    private KeyEntry? IsFresh(string url, bool refresh) =>
+        keys.TryGetValue(url, out KeyEntry? entry) && entry is not null && (!refresh || clock.GetUtcNow() - entry.FetchedAt < MinRefetchInterval)
+            ? entry
+            : null;
+
+    private static RsaSecurityKey? ParseKey(string? pem)
+    {
         if (pem is null || !pem.Contains("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal))
         {
             return null;
@@ -127,16 +167,13 @@ public sealed class SignatureVerifier(HttpClient http, IOptions<HullOptions> opt
         try
         {
             rsa.ImportFromPem(pem);
+            return new RsaSecurityKey(rsa);
         }
         catch (ArgumentException)
         {
             rsa.Dispose();
             return null;
         }
-
-        var key = new RsaSecurityKey(rsa);
-        keys[cacheKey] = (clock.GetUtcNow() + KeyCacheTtl, key);
-        return key;
     }
 
     private async Task<string?> FetchPemAsync(Uri keyUri, string signature, CancellationToken cancellationToken)
@@ -165,5 +202,11 @@ public sealed class SignatureVerifier(HttpClient http, IOptions<HullOptions> opt
         {
             return null;
         }
+    }
+
+    public void Dispose()
+    {
+        keys.Dispose();
+        fetchGate.Dispose();
     }
 }

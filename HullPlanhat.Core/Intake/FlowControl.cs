@@ -28,7 +28,10 @@ public sealed class FlowControlOptions
     /// <summary>Channels we do not handle: acknowledged so Hull moves on.</summary>
     public static FlowControl Unsupported { get; } = new("next", 10, 5, 10);
 
-    /// <summary>Transient failures and invalid requests: Hull retries later.</summary>
+    /// <summary>Permanent problems of the whole notification (bad signature, bad body, refused credentials): a resend would fail alike, so Hull moves on.</summary>
+    public static FlowControl Refused { get; } = new("next", 10, 5, 10);
+
+    /// <summary>Transient failures: Hull retries later.</summary>
     public static FlowControl Retry { get; } = new("retry", 10, 1000, 10);
 
     /// <summary>Too large: Hull resends in batches of one.</summary>

@@ -1,29 +1,33 @@
-using System.Text.Json;
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.Hull;
 using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Storage;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HullPlanhat.Core.Intake;
 
 /// <summary>
-/// <c>POST /smart-notifier</c>: verify, remember the connector's settings, split the batch into one
-/// queue message per object, and answer Hull's flow control. No Planhat I/O happens here.
+/// <c>POST /smart-notifier</c>: verify the signature, refuse replays, confirm the connector's
+/// credentials with Hull before storing them, split the batch into one queue message per object,
+/// and answer Hull's flow control. No Planhat I/O happens here.
+/// Answers: permanent problems of the whole notification get a 4xx with <c>next</c> (a resend would
+/// fail the same way); only transient failures get <c>retry</c>; bad elements are skipped with a
+/// logged reason while the rest of the batch is enqueued.
 /// </summary>
 public sealed class SmartNotifierHandler(
     SignatureVerifier signatures,
+    NotificationReplayGuard replays,
+    ConnectorCredentialVerifier credentials,
     ConnectorRegistry connectors,
-    QueueWriter queues,
+    DeferredSplitter splitter,
     IOptions<HullOptions> hullOptions,
     IOptions<FlowControlOptions> flowControl,
     TimeProvider clock,
     ILogger<SmartNotifierHandler> logger) : IHttpFunction
 {
-    private const int EnqueueParallelism = 16;
+    private const int MaxErrorsAnswered = 20;
 
     public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -33,62 +37,162 @@ public sealed class SmartNotifierHandler(
             return Reject(StatusCodes.Status413PayloadTooLarge, $"The notification is larger than {hullOptions.Value.MaxBodyBytes} bytes.", FlowControlOptions.RetrySmaller);
         }
 
-        HullNotification? notification;
-        try
+        var parsed = NotificationParser.Parse(body);
+        if (parsed.Repaired)
         {
-            notification = JsonSerializer.Deserialize(body, CoreJsonContext.Default.HullNotification);
-        }
-        catch (JsonException e)
-        {
-            return Reject(StatusCodes.Status400BadRequest, $"Malformed JSON: {e.Message}");
+            logger.NotificationRepaired("The body was not valid UTF-8; invalid bytes were replaced with U+FFFD.");
         }
 
-        if (notification?.Configuration is not { Id.Length: > 0, Organization.Length: > 0, Secret.Length: > 0 } configuration)
+        if (parsed.Notification is not { } notification)
+        {
+            return Reject(StatusCodes.Status400BadRequest, parsed.Error!);
+        }
+
+        if (notification.Configuration is not { Id.Length: > 0, Organization.Length: > 0, Secret.Length: > 0 } configuration)
         {
             return Reject(StatusCodes.Status400BadRequest, "The notification has no configuration (id, organization, secret).");
         }
 
+        string? jti = null;
+        var expires = DateTimeOffset.MinValue;
         if (hullOptions.Value.VerifySignature)
         {
             var check = await signatures.VerifyAsync(request.Headers, notification.NotificationId, cancellationToken);
+            if (check.IsTransient)
+            {
+                return Reject(StatusCodes.Status503ServiceUnavailable, check.Error!, FlowControlOptions.Retry);
+            }
+
             if (!check.IsValid)
             {
                 return Reject(StatusCodes.Status400BadRequest, check.Error!);
             }
+
+            (jti, expires) = (notification.NotificationId!, check.Expires);
         }
 
         using var scope = logger.ForConnector(configuration.Id, configuration.Organization);
+        var claimed = false;
         try
         {
-            await connectors.SaveAsync(new ConnectorRecord(
-                configuration.Id, configuration.Organization, configuration.Secret, notification.Connector?.Name,
-                notification.Connector?.PrivateSettings ?? [], clock.GetUtcNow()), cancellationToken);
-
-            if (notification.Channel is not (HullChannels.UserUpdate or HullChannels.AccountUpdate))
+            if (jti is not null)
             {
-                logger.NotificationAccepted(notification.Channel ?? "(none)", notification.Messages?.Count ?? 0, 0);
-                return Answer(StatusCodes.Status200OK, FlowControlOptions.Unsupported, []);
+                switch (await replays.ClaimAsync(jti, expires, cancellationToken))
+                {
+                    case ReplayClaim.AlreadyAccepted:
+                        logger.NotificationReplayed(jti, "accepted");
+                        return Answer(StatusCodes.Status200OK, NextFlow(notification), ["This notification was already accepted; nothing was done."]);
+                    case ReplayClaim.InProgress:
+                        logger.NotificationReplayed(jti, "in_progress");
+                        return Answer(StatusCodes.Status409Conflict, FlowControlOptions.Retry, ["This notification is being processed by another request."]);
+                }
+
+                claimed = true;
             }
 
-            var messages = NotificationSplitter.Split(notification, configuration.Id).ToList();
-            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = EnqueueParallelism, CancellationToken = cancellationToken },
-                async (message, ct) => await queues.SendAsync(message.Queue, message.Json, ct));
+            var result = await AcceptAsync(notification, configuration, parsed.Body, cancellationToken);
+            if (claimed && result.Accepted)
+            {
+                await replays.AcceptAsync(jti!, cancellationToken);
+            }
+            else if (claimed)
+            {
+                await ReleaseAsync(jti!);
+            }
 
-            logger.NotificationAccepted(notification.Channel, notification.Messages?.Count ?? 0, messages.Count);
-            return Answer(StatusCodes.Status200OK, flowControl.Value.Next(notification.Channel), []);
+            return result.Response;
+        }
+        catch (Exception e) when (IsTransient(e, cancellationToken))
+        {
+            // Storage or Hull is unreachable: nothing may be lost, so Hull must send this batch again.
+            await ReleaseIfClaimedAsync(claimed, jti);
+            logger.NotificationFailed(e, "Could not store the notification; asking Hull to retry.");
+            return Answer(StatusCodes.Status503ServiceUnavailable, FlowControlOptions.Retry, ["Temporary failure; retry."]);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else comes from the body itself (e.g. settings nested too deeply to store): a resend would fail alike.
+            await ReleaseIfClaimedAsync(claimed, jti);
+            logger.NotificationFailed(e, "The notification could not be processed; it was not accepted.");
+            return Answer(StatusCodes.Status400BadRequest, FlowControlOptions.Refused, [$"The notification could not be processed: {e.GetType().Name}."]);
+        }
+    }
+
+    /// <param name="body">The body as read (UTF-8 repaired): a large notification is stored as it is, for <see cref="SplitNotificationHandler"/>.</param>
+    private async Task<(bool Accepted, IResult Response)> AcceptAsync(HullNotification notification, HullConfiguration configuration, byte[] body, CancellationToken cancellationToken)
+    {
+        var stored = await connectors.FindAsync(configuration.Id, cancellationToken);
+        var check = await credentials.VerifyAsync(configuration, stored, cancellationToken);
+        switch (check.Outcome)
+        {
+            case CredentialOutcome.Refused:
+                logger.CredentialsRefused(configuration.Id, configuration.Organization, check.Reason!);
+                return (false, Answer(StatusCodes.Status401Unauthorized, FlowControlOptions.Refused, [check.Reason!]));
+            case CredentialOutcome.Unavailable:
+                logger.CredentialsUnavailable(configuration.Id, check.Reason!);
+                return (false, Answer(StatusCodes.Status503ServiceUnavailable, FlowControlOptions.Retry, [check.Reason!]));
+            case CredentialOutcome.Verified:
+                logger.CredentialsVerified(configuration.Id, configuration.Organization);
+                break;
+        }
+
+        await connectors.SaveAsync(new ConnectorRecord(
+            configuration.Id, configuration.Organization, configuration.Secret, notification.Connector?.Name,
+            notification.Connector?.PrivateSettings ?? [], clock.GetUtcNow()) { VerifiedCredentialsHash = check.CredentialsHash }, cancellationToken);
+
+        if (notification.Channel is not (HullChannels.UserUpdate or HullChannels.AccountUpdate))
+        {
+            logger.NotificationAccepted(notification.Channel ?? "(none)", notification.Messages?.Count ?? 0, 0);
+            return (true, Answer(StatusCodes.Status200OK, FlowControlOptions.Unsupported, []));
+        }
+
+        var count = notification.Messages?.Count ?? 0;
+        if (count > DeferredSplitter.InlineLimit)
+        {
+            await splitter.DeferAsync(configuration.Id, body, cancellationToken);
+            logger.NotificationDeferred(count);
+            return (true, Answer(StatusCodes.Status200OK, flowControl.Value.Next(notification.Channel), []));
+        }
+
+        var split = NotificationSplitter.Split(notification, configuration.Id);
+        DeferredSplitter.LogRejected(logger, notification.Channel, split.Rejected);
+        await splitter.SendAllAsync(split.Messages, cancellationToken);
+        logger.NotificationAccepted(notification.Channel, count, split.Messages.Count);
+        return (true, Answer(StatusCodes.Status200OK, flowControl.Value.Next(notification.Channel), split.Rejected.Take(MaxErrorsAnswered).Select(r => r.Reason).ToList()));
+    }
+
+    private FlowControl NextFlow(HullNotification notification) =>
+        notification.Channel is HullChannels.UserUpdate or HullChannels.AccountUpdate ? flowControl.Value.Next(notification.Channel) : FlowControlOptions.Unsupported;
+
+    private static bool IsTransient(Exception e, CancellationToken cancellationToken) =>
+        e is Azure.RequestFailedException { Status: not (400 or 404 or 409 or 412 or 413) } or HttpRequestException or IOException or TimeoutException
+        || e is OperationCanceledException && !cancellationToken.IsCancellationRequested;
+
+    private async Task ReleaseIfClaimedAsync(bool claimed, string? jti)
+    {
+        if (claimed)
+        {
+            await ReleaseAsync(jti!);
+        }
+    }
+
+    private async Task ReleaseAsync(string jti)
+    {
+        try
+        {
+            await replays.ReleaseAsync(jti, CancellationToken.None);
         }
         catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException)
         {
-            // Storage is unreachable: nothing may be lost, so Hull must send this batch again.
-            logger.NotificationFailed(e, "Could not store the notification; asking Hull to retry.");
-            return Answer(StatusCodes.Status503ServiceUnavailable, FlowControlOptions.Retry, ["Temporary storage failure; retry."]);
+            // The claim then expires as abandoned after a few minutes; Hull's resend is answered 409 until then.
+            logger.NotificationFailed(e, "Could not release the notification id after a failure.");
         }
     }
 
     private IResult Reject(int status, string reason, FlowControl? flow = null)
     {
         logger.NotificationRejected(status, reason);
-        return Answer(status, flow ?? FlowControlOptions.Retry, [reason]);
+        return Answer(status, flow ?? FlowControlOptions.Refused, [reason]);
     }
 
     private static IResult Answer(int status, FlowControl flow, IReadOnlyList<string> errors) =>

@@ -42,9 +42,17 @@ public static class LicenseMapper
             }
 
             var license = MapOne(source, settings);
-            if (license["externalId"] is null)
+            if (HullMessages.Id(license["externalId"]) is not { } externalId)
             {
                 problems.Add("A license without externalId cannot be matched in Planhat and was left out.");
+                continue;
+            }
+
+            license["externalId"] = externalId;
+
+            if (LicenseNumbers.Normalize(license) is { } invalid)
+            {
+                problems.Add(invalid);
                 continue;
             }
 

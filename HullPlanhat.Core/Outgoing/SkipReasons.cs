@@ -15,6 +15,7 @@ public static class SkipReasons
     public const string UserAccountNotInSegments = "The user's account doesn't belong to any of the segments defined in the Account Filter.";
     public const string NoCompanyId = "No company id present.";
     public const string NoEmailOrExternalId = "Neither email nor external id present.";
+    public const string InvalidEmail = "The email is not a valid address.";
     public const string NoTenantId = "No Tenant Token present: events cannot be sent to Planhat.";
 
     public const string OlderChange = "A newer change of this object was handled already; this older one is not sent.";

@@ -13,4 +13,7 @@ public sealed record ConnectorRecord(
     DateTimeOffset UpdatedAt)
 {
     public ConnectorSettings Settings { get; } = ConnectorSettingsParser.Parse(PrivateSettings);
+
+    /// <summary>Hash of the id, organization and secret Hull last confirmed (<see cref="Hull.ConnectorCredentialVerifier"/>).</summary>
+    public string? VerifiedCredentialsHash { get; init; }
 }

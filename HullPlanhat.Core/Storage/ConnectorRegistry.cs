@@ -31,6 +31,8 @@ public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock
             ["Name"] = connector.Name,
             ["PrivateSettings"] = secrets.ProtectSettings(connector.PrivateSettings).ToJsonString(),
             ["SettingsUpdatedAt"] = connector.UpdatedAt,
+            // A hash of the secret is protected like the secret itself.
+            ["VerifiedCredentialsHash"] = connector.VerifiedCredentialsHash is { } verified ? secrets.Protect(verified) : null,
         };
         await Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         cache[connector.Id] = (clock.GetUtcNow() + CacheTtl, connector);
@@ -74,7 +76,10 @@ public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock
             secrets.Unprotect(storedSecret ?? string.Empty),
             entity.GetString("Name"),
             secrets.UnprotectSettings(storedSettings),
-            entity.GetDateTimeOffset("SettingsUpdatedAt") ?? DateTimeOffset.MinValue);
+            entity.GetDateTimeOffset("SettingsUpdatedAt") ?? DateTimeOffset.MinValue)
+        {
+            VerifiedCredentialsHash = entity.GetString("VerifiedCredentialsHash") is { } verified ? secrets.Unprotect(verified) : null,
+        };
     }
 
     // Only if the row is unchanged since read (ETag): a concurrent save has already written it encrypted.

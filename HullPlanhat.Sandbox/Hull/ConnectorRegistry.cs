@@ -31,6 +31,12 @@ public sealed class RegisteredConnector
     }
 
     private System.Text.Json.Nodes.JsonObject? _lastStatus;
+    private int _credentialReads;
+
+    /// <summary>How many authenticated <c>GET /hull/api/v1/{id}</c> calls the connector made.</summary>
+    public int CredentialReads => Volatile.Read(ref _credentialReads);
+
+    public void CountCredentialRead() => Interlocked.Increment(ref _credentialReads);
 
     public void Record(IEnumerable<FirehoseEntry> entries)
     {

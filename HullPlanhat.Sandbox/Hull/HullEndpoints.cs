@@ -26,6 +26,29 @@ public sealed class HullEndpoints
             Results.Text(_keys.ServePublicKey(), "text/plain"));
         group.MapPost("/firehose", (Delegate)_firehose.HandleAsync);
         group.MapPut("/api/v1/{id}/status", ReportStatus);
+        group.MapGet("/api/v1/{id}", GetConnector);
+    }
+
+    // Hull's REST API connector read (hull-protocol.md §2.6): the connector checks its credentials with it.
+    // The real API lives at https://<organization>/api/v1, so the organization header must match too.
+    private IResult GetConnector(HttpContext ctx, string id)
+    {
+        var headers = ctx.Request.Headers;
+        if (_connectors.Find(id) is not { } connector)
+        {
+            return JsonResults.Error(404, "Connector not found");
+        }
+
+        var credentials = connector.Credentials;
+        if (headers["Hull-App-Id"].ToString() != id
+            || headers["Hull-Access-Token"].ToString() != credentials.Secret
+            || headers["Hull-Organization"].ToString() != credentials.Organization)
+        {
+            return JsonResults.Error(401, "Invalid Hull credentials");
+        }
+
+        connector.CountCredentialRead();
+        return Results.Json(new System.Text.Json.Nodes.JsonObject { ["id"] = id, ["type"] = "ship", ["private_settings"] = new System.Text.Json.Nodes.JsonObject() });
     }
 
     // Hull's REST API status update: the connector's own id and secret in the Hull-* headers.

@@ -38,15 +38,15 @@ public sealed class HullKeys : IDisposable
         return PublicKeyPem;
     }
 
-    /// <summary>RS256 JWT with <c>jti</c>, <c>iat</c> = now and <c>exp</c> = now + 1 h.</summary>
-    public string Sign(string jti, bool forged = false)
+    /// <summary>RS256 JWT with <c>jti</c>, <c>iat</c> = now and (unless <paramref name="withExpiry"/> is false) <c>exp</c> = now + 1 h.</summary>
+    public string Sign(string jti, bool forged = false, bool withExpiry = true)
     {
         var now = _time.GetUtcNow().UtcDateTime;
         var descriptor = new SecurityTokenDescriptor
         {
             Claims = new Dictionary<string, object> { [JwtRegisteredClaimNames.Jti] = jti },
             IssuedAt = now,
-            Expires = now.AddHours(1),
+            Expires = withExpiry ? now.AddHours(1) : null,
             SigningCredentials = forged ? _forgedCredentials : _credentials,
         };
         return _handler.CreateToken(descriptor);

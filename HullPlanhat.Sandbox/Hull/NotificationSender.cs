@@ -39,7 +39,7 @@ public sealed class NotificationSender
     {
         options ??= SignatureOptions.Valid;
         var (notificationId, connector) = Inspect(notificationJson);
-        if (connector is not null)
+        if (connector is not null && options.RegisterConnector)
         {
             _registry.Register(connector);
         }
@@ -51,7 +51,7 @@ public sealed class NotificationSender
         request.Headers.TryAddWithoutValidation("x-hull-smart-notifier", "true");
         if (!options.OmitSignatureHeaders)
         {
-            var signature = CreateSignature(options.JtiOverride ?? notificationId ?? string.Empty, options.ForgedKey);
+            var signature = _keys.Sign(options.JtiOverride ?? notificationId ?? string.Empty, options.ForgedKey, withExpiry: !options.OmitExpiry);
             request.Headers.TryAddWithoutValidation("x-hull-smart-notifier-signature-version", "v1");
             request.Headers.TryAddWithoutValidation("x-hull-smart-notifier-signature", signature);
             request.Headers.TryAddWithoutValidation("x-hull-smart-notifier-signature-public-key-url", PublicKeyUrl.ToString());

@@ -74,6 +74,7 @@ var productSettings = [
   { name: 'DataProtection__KeyVaultKeyId', value: dataProtectionKeyUri }
   { name: 'Hull__VerifySignature', value: 'true' }
   { name: 'Hull__TrustedKeyHosts', value: 'hullapp.io,hull.io' }
+  { name: 'Hull__TrustedOrganizationHosts', value: 'hullapp.io,hull.io' }
   { name: 'Hull__MaxBodyBytes', value: '20971520' }
   { name: 'Schedules__FlushOutbox', value: schedules.flushOutbox }
   { name: 'Schedules__FetchCompanies', value: schedules.fetchCompanies }

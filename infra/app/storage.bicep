@@ -12,6 +12,8 @@ param queueNames array = [
   'planhat-accounts-poison'
   'planhat-users'
   'planhat-users-poison'
+  'planhat-intake'
+  'planhat-intake-poison'
 ]
 
 @description('Tables created up front (Core creates the others on first use).')

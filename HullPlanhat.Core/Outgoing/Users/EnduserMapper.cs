@@ -40,7 +40,29 @@ public static class EnduserMapper
             enduser["custom"] = custom;
         }
 
+        NormalizeIdentity(enduser);
         return enduser;
+    }
+
+    /// <summary>Numeric ids become strings; the email is trimmed and dropped when blank (<see cref="EnduserValidator"/> checks its form).</summary>
+    private static void NormalizeIdentity(JsonObject enduser)
+    {
+        if (enduser["externalId"] is JsonValue && HullMessages.Id(enduser["externalId"]) is { } externalId)
+        {
+            enduser["externalId"] = externalId;
+        }
+
+        if (enduser["email"] is JsonValue email && email.TryGetValue<string>(out var text))
+        {
+            if (text.Trim() is { Length: > 0 } trimmed)
+            {
+                enduser["email"] = trimmed;
+            }
+            else
+            {
+                enduser.Remove("email");
+            }
+        }
     }
 
     /// <summary>Reads <paramref name="path"/> from the user, or from the account when it starts with <c>account.</c>.</summary>

@@ -20,6 +20,11 @@ public static class EnduserValidator
             reasons.Add(SkipReasons.NoEmailOrExternalId);
         }
 
+        if (EnduserMapper.Text(enduser, "email") is { } email && !EmailAddress.IsValid(email))
+        {
+            reasons.Add(SkipReasons.InvalidEmail);
+        }
+
         return reasons;
     }
 }

@@ -1,0 +1,88 @@
+using Azure;
+using Azure.Data.Tables;
+using HullPlanhat.Core.Storage;
+
+namespace HullPlanhat.Core.Hull;
+
+public enum ReplayClaim
+{
+    /// <summary>First delivery of this jti (or a takeover of an abandoned one): process it.</summary>
+    First,
+
+    /// <summary>Already accepted: answer as before, do nothing.</summary>
+    AlreadyAccepted,
+
+    /// <summary>Another request is processing the same jti right now.</summary>
+    InProgress,
+}
+
+/// <summary>
+/// Remembers each signed notification id (<c>jti</c>) until its token expires, in the
+/// <c>notificationids</c> table so every instance sees it. A jti is claimed <c>pending</c> before the
+/// notification is processed, marked <c>accepted</c> after, and released when processing failed in a
+/// way Hull should retry — so Hull's own resend after a failure still goes through.
+/// </summary>
+public sealed class NotificationReplayGuard(StorageClients storage, TimeProvider clock)
+{
+    public const string TableName = "notificationids";
+    private const string RowKey = "jti";
+    private const string Pending = "pending";
+    private const string Accepted = "accepted";
+
+    /// <summary>A pending claim older than this is taken to be from a crashed request.</summary>
+    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
+
+    private readonly Lazy<Task> created = new(() => storage.Table(TableName).CreateIfNotExistsAsync());
+
+    private TableClient Table => storage.Table(TableName);
+
+    public async Task<ReplayClaim> ClaimAsync(string jti, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var now = clock.GetUtcNow();
+        var entity = new TableEntity(TableKeys.Encode(jti), RowKey)
+        {
+            ["State"] = Pending,
+            ["ClaimedAt"] = now,
+            ["ExpiresAt"] = expires,
+        };
+        try
+        {
+            await Table.AddEntityAsync(entity, cancellationToken);
+            return ReplayClaim.First;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+        }
+
+        var existing = (await Table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, RowKey, cancellationToken: cancellationToken)).Value;
+        if (existing is null)
+        {
+            return await ClaimAsync(jti, expires, cancellationToken);
+        }
+
+        var expired = existing.GetDateTimeOffset("ExpiresAt") is { } remembered && remembered < now;
+        var abandoned = existing.GetString("State") == Pending && existing.GetDateTimeOffset("ClaimedAt") is { } claimed && now - claimed > AbandonedAfter;
+        if (!expired && !abandoned)
+        {
+            return existing.GetString("State") == Accepted ? ReplayClaim.AlreadyAccepted : ReplayClaim.InProgress;
+        }
+
+        try
+        {
+            await Table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
+            return ReplayClaim.First;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return ReplayClaim.InProgress;
+        }
+    }
+
+    public async Task AcceptAsync(string jti, CancellationToken cancellationToken) =>
+        await Table.UpdateEntityAsync(new TableEntity(TableKeys.Encode(jti), RowKey) { ["State"] = Accepted }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+
+    /// <summary>Forgets the claim so Hull's resend of the same notification is processed.</summary>
+    public async Task ReleaseAsync(string jti, CancellationToken cancellationToken) =>
+        await Table.DeleteEntityAsync(TableKeys.Encode(jti), RowKey, ETag.All, cancellationToken);
+}
