@@ -37,6 +37,7 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         [TriggerTable.InternalUsersUpdate] = nameof(InternalUsersApiAuthenticatesAndWrapsPlanhatsUsers),
         [TriggerTable.Status] = nameof(StatusReportsTheOriginalsMessagesAndTellsHull),
         [TriggerTable.Health] = nameof(HealthNeedsNoCredentialsAndReportsStorage),
+        [TriggerTable.SplitNotification] = nameof(ALargeNotificationIsAnsweredAtOnceAndSplitByTheIntakeWorker),
     };
 
     public static TheoryData<string> AppFunctions => new(FunctionsAppHost.Functions.Keys.Order());
@@ -213,6 +214,23 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         Assert.Equal(
             ["Connector unauthenticated: No Personal Access Token present.", "Connector unauthenticated: No Tenant Token present."],
             setup.Json!["messages"]!.AsArray().Select(m => m!.ToString()));
+    }
+
+    private async Task ALargeNotificationIsAnsweredAtOnceAndSplitByTheIntakeWorker()
+    {
+        var (connector, _) = await CreateConnectorAsync();
+        var count = Core.Intake.DeferredSplitter.InlineLimit + 50;
+        var accounts = Enumerable.Range(0, count).Select(i => NotificationBuilder.AccountMessage(
+            new JsonObject { ["id"] = $"hull-big-{i}", ["external_id"] = $"big-{i}", ["name"] = $"Big {i}" },
+            accountSegments: [Segment("seg-accounts")])).ToList();
+
+        var accepted = await app.NotifyAsync(TriggerTable.SmartNotifier, "smart-notifier", NotificationBuilder.AccountUpdate(connector, accounts));
+        Assert.Equal(200, accepted.StatusCode);
+        Assert.Equal(0, await app.DeliverQueueAsync(TriggerTable.OutgoingAccount));
+
+        Assert.Equal(1, await app.DeliverQueueAsync(TriggerTable.SplitNotification));
+        Assert.Equal(count, await app.DeliverQueueAsync(TriggerTable.OutgoingAccount));
+        Assert.Equal(count, app.Logs.For(connector.Id, "outgoing.account.staged").Count);
     }
 
     private async Task HealthNeedsNoCredentialsAndReportsStorage()
