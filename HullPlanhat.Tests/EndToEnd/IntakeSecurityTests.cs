@@ -49,7 +49,8 @@ public sealed class IntakeSecurityTests(ProductFixture product)
         // The stored row in the table, not only the cache, still holds the victim's credentials.
         var storage = product.Services.GetRequiredService<StorageClients>();
         var row = await storage.Table(StorageNames.ConnectorsTable).GetEntityAsync<Azure.Data.Tables.TableEntity>("connector", victim.Id);
-        Assert.Equal(victim.Hull.Secret, row.Value.GetString("Secret"));
+        var protector = product.Services.GetRequiredService<ConnectorSecretProtector>();
+        Assert.Equal(victim.Hull.Secret, protector.Unprotect(row.Value.GetString("Secret")));
         Assert.Equal(victim.Hull.Organization, row.Value.GetString("Organization"));
     }
 
