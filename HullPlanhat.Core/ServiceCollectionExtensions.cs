@@ -1,6 +1,7 @@
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.Hull;
 using HullPlanhat.Core.Incoming;
+using HullPlanhat.Core.Install;
 using HullPlanhat.Core.InternalApi;
 using HullPlanhat.Core.Intake;
 using HullPlanhat.Core.Outgoing;
@@ -56,6 +57,7 @@ public static class ServiceCollectionExtensions
         services.AddOutgoingUsers();
         services.AddIncoming();
         services.AddInternalApi();
+        services.AddHullInstallRoutes();
         return services;
     }
 
