@@ -62,6 +62,7 @@ cmd_run() {
   Hull__FirehoseUrl="http://127.0.0.1:$SANDBOX_PORT/hull/firehose" \
   Hull__ApiBaseUrl="http://127.0.0.1:$SANDBOX_PORT/hull/api/v1" \
   Hull__TrustedKeyHosts="127.0.0.1,hullapp.io,hull.io" \
+  Hull__TrustedExtractHosts="127.0.0.1,hullapp.io,hull.io" \
   SelfHost__MasterKey="$MASTER_KEY" \
     dotnet run --no-build --project HullPlanhat.SelfHost -- --urls "http://127.0.0.1:$SELFHOST_PORT" > .run/selfhost.log 2>&1 &
   pids+=($!)
