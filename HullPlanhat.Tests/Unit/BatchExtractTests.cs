@@ -23,9 +23,9 @@ public sealed class BatchExtractTests
     [InlineData("https://hullapp.io.evil.example/abc.json", "not one of")]
     [InlineData("https://evilhullapp.io/abc.json", "not one of")]
     [InlineData("http://169.254.169.254/latest/meta-data", "HTTPS")]
-    [InlineData("file:///etc/passwd", "HTTPS")]
-    [InlineData("/relative", "absolute")]
-    [InlineData(null, "absolute")]
+    [InlineData("file:///etc/passwd", "absolute HTTPS")]
+    [InlineData("/relative", "absolute HTTPS")]
+    [InlineData(null, "absolute HTTPS")]
     public void Other_urls_are_refused_with_the_reason(string? url, string reason) =>
         Assert.Contains(reason, ExtractUrlPolicy.Check(url, Hosts));
 
