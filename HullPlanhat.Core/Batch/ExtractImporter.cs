@@ -17,6 +17,7 @@ public sealed record ExtractOutcome(long Lines, long Enqueued, long Skipped);
 public sealed class ExtractImporter(HttpClient http, QueueWriter queues, ILogger<ExtractImporter> logger)
 {
     private const int EnqueueParallelism = 16;
+    private static readonly TimeSpan MaxDownloadTime = TimeSpan.FromMinutes(15);
 
     public async Task<ExtractOutcome> ImportAsync(Uri url, ExtractKind kind, string connectorId, string? segmentId, CancellationToken cancellationToken)
     {
@@ -26,8 +27,19 @@ public sealed class ExtractImporter(HttpClient http, QueueWriter queues, ILogger
             throw new HttpRequestException($"The extract answered {(int)response.StatusCode} {response.ReasonPhrase}.");
         }
 
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var reader = new StreamReader(body, Encoding.UTF8);
+        // Spooled to a temporary file first: a server (S3, Kestrel) drops a client that reads as slowly as the
+        // queue sends go, and the file keeps memory flat whatever the extract's size.
+        await using var spool = new FileStream(Path.Combine(Path.GetTempPath(), $"hull-extract-{Guid.NewGuid():N}.jsonl"),
+            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        using (var download = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        await using (var body = await response.Content.ReadAsStreamAsync(cancellationToken))
+        {
+            download.CancelAfter(MaxDownloadTime); // a stalled server must not hold the import forever
+            await body.CopyToAsync(spool, download.Token);
+        }
+
+        spool.Position = 0;
+        using var reader = new StreamReader(spool, Encoding.UTF8);
         long lines = 0, enqueued = 0, skipped = 0;
         await Parallel.ForEachAsync(ReadMessagesAsync(), new ParallelOptions { MaxDegreeOfParallelism = EnqueueParallelism, CancellationToken = cancellationToken },
             async (message, ct) =>

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -53,7 +52,7 @@ public sealed class HullInstaller
             privateSettings[key] = value?.DeepClone();
         }
 
-        var connector = SandboxConnector.Create(privateSettings, organization) with { Secret = Secret(secretLength), Name = manifest["name"]?.ToString() ?? "connector" };
+        var connector = SandboxConnector.Create(privateSettings, organization, secretLength) with { Name = manifest["name"]?.ToString() ?? "connector" };
         var baseUrl = new Uri(manifestUrl, "./");
         _registry.Register(connector.Credentials);
         var notification = NotificationBuilder.Notification(connector, "ship:update", []);
@@ -92,7 +91,4 @@ public sealed class HullInstaller
             new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), ct);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
     }
-
-    private static string Secret(int length) =>
-        Convert.ToHexStringLower(RandomNumberGenerator.GetBytes((length + 1) / 2))[..Math.Max(length, 1)];
 }
