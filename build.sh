@@ -97,6 +97,7 @@ cmd_run() {
   Hull__FirehoseUrl="$sandbox_url/hull/firehose" \
   Hull__ApiBaseUrl="$sandbox_url/hull/api/v1" \
   Hull__TrustedKeyHosts="127.0.0.1,hullapp.io,hull.io" \
+  Hull__TrustedExtractHosts="127.0.0.1,hullapp.io,hull.io" \
   SelfHost__MasterKey="$MASTER_KEY" \
     exec dotnet bin/Debug/net10.0/HullPlanhat.SelfHost.dll --urls "$selfhost_url") > .run/selfhost.log 2>&1 &
   pids+=($!)

@@ -1,6 +1,7 @@
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.Hull;
 using HullPlanhat.Core.Incoming;
+using HullPlanhat.Core.Install;
 using HullPlanhat.Core.InternalApi;
 using HullPlanhat.Core.Intake;
 using HullPlanhat.Core.Outgoing;
@@ -62,6 +63,7 @@ public static class ServiceCollectionExtensions
         services.AddIncoming();
         services.AddInternalApi();
         services.AddConnectorSecretProtection(configuration);
+        services.AddHullInstallRoutes();
         return services;
     }
 

@@ -13,6 +13,7 @@ internal sealed class SandboxState : IDisposable
     private readonly AnalyticsEndpoints _analytics;
     private readonly HullEndpoints _hull;
     private readonly HullAdminEndpoints _hullAdmin;
+    private readonly HullInstallEndpoints _hullInstall;
 
     public SandboxState(SandboxOptions options)
     {
@@ -28,6 +29,8 @@ internal sealed class SandboxState : IDisposable
         _hull = new HullEndpoints(Keys, new FirehoseSink(Connectors, clock), Connectors);
         TenantAdmin = new TenantAdminEndpoints(Tenants, objects);
         _hullAdmin = new HullAdminEndpoints(Connectors, Keys);
+        var extracts = new ExtractStore();
+        _hullInstall = new HullInstallEndpoints(new HullInstaller(Connectors, extracts, Keys), extracts);
     }
 
     public TenantStore Tenants { get; }
@@ -46,6 +49,7 @@ internal sealed class SandboxState : IDisposable
         _hull.Map(app);
         TenantAdmin.Map(app);
         _hullAdmin.Map(app);
+        _hullInstall.Map(app);
     }
 
     public void Dispose() => Keys.Dispose();

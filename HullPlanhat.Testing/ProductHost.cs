@@ -63,6 +63,7 @@ public sealed class ProductHost : IAsyncDisposable
             ["Hull:FirehoseUrl"] = new Uri(sandboxBase, "hull/firehose").ToString(),
             ["Hull:ApiBaseUrl"] = new Uri(sandboxBase, "hull/api/v1").ToString(),
             ["Hull:TrustedKeyHosts"] = "127.0.0.1",
+            ["Hull:TrustedExtractHosts"] = "127.0.0.1",
             ["Outbox:RetryDelay"] = "00:00:00",
             ["SelfHost:MasterKey"] = MasterKey,
             ["SelfHost:MaxPollingInterval"] = "00:00:00.200",

@@ -51,6 +51,13 @@ public static class TriggerTable
     public const string InternalUsersUpdate = nameof(InternalUsersUpdate);
     public const string Status = nameof(Status);
     public const string Health = nameof(Health);
+    public const string Manifest = nameof(Manifest);
+    public const string Readme = nameof(Readme);
+    public const string Schema = nameof(Schema);
+    public const string FetchAccountsNow = nameof(FetchAccountsNow);
+    public const string FetchUsersNow = nameof(FetchUsersNow);
+    public const string Batch = nameof(Batch);
+    public const string BatchAccounts = nameof(BatchAccounts);
 
     /// <summary>Default cron expressions (six fields, seconds first) when the setting is absent.</summary>
     public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>
@@ -75,6 +82,13 @@ public static class TriggerTable
         new(InternalUsersUpdate, TriggerKind.Http, ["PUT"], "api/internal/users/{userId}"),
         new(Status, TriggerKind.Http, ["GET", "POST"], "status"), // POST: Hull's own 30-minute schedule
         new(Health, TriggerKind.Http, ["GET"], "health"),
+        new(Manifest, TriggerKind.Http, ["GET"], "manifest.json"), // Hull installs the connector from it
+        new(Readme, TriggerKind.Http, ["GET"], "readme.md"),
+        new(Schema, TriggerKind.Http, ["GET"], "schema/{type}"),
+        new(FetchAccountsNow, TriggerKind.Http, ["POST"], "fetch/accounts"),
+        new(FetchUsersNow, TriggerKind.Http, ["POST"], "fetch/users"),
+        new(Batch, TriggerKind.Http, ["POST"], "batch"),
+        new(BatchAccounts, TriggerKind.Http, ["POST"], "batch-accounts"),
     ];
 
     public static TriggerDefinition Get(string name) =>

@@ -5,7 +5,10 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace HullPlanhat.Core.Hull;
 
-/// <summary>The per-entry <c>Hull-Access-Token</c>: an HS256 JWT signed with the connector secret (§2.3).</summary>
+/// <summary>
+/// The per-entry <c>Hull-Access-Token</c>: an HS256 JWT signed with the connector secret (§2.3), for a
+/// secret of any length, as Hull's jwt-simple signs and verifies it.
+/// </summary>
 public sealed class FirehoseTokenFactory(TimeProvider clock)
 {
     private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
@@ -37,8 +40,18 @@ public sealed class FirehoseTokenFactory(TimeProvider clock)
         return handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(HmacKey(secret)), SecurityAlgorithms.HmacSha256),
         });
+    }
+
+    /// <summary>
+    /// HMAC (RFC 2104) zero-pads a key shorter than its block size, so padding a short secret to the
+    /// 256 bits IdentityModel insists on (IDX10720) yields the very signature jwt-simple computes.
+    /// </summary>
+    internal static byte[] HmacKey(string secret)
+    {
+        var bytes = Encoding.UTF8.GetBytes(secret);
+        return bytes.Length >= 32 ? bytes : [.. bytes, .. new byte[32 - bytes.Length]];
     }
 
     private static Dictionary<string, object> ToDictionary(JsonObject claims) =>

@@ -144,6 +144,27 @@ public sealed class SandboxClient : IDisposable
     public Task<SignResponse> SignAsync(string notificationId, bool forged = false, CancellationToken ct = default) =>
         SendAsync<SignResponse>(HttpMethod.Post, "_sandbox/hull/sign", new JsonObject { ["notification_id"] = notificationId, ["forged"] = forged }, ct);
 
+    /// <summary>Hull installs a connector from its manifest URL (<c>POST /_sandbox/hull/install</c>); the answer holds its id, secret and settings.</summary>
+    public Task<JsonObject> InstallConnectorAsync(Uri manifestUrl, JsonObject? settings = null, int secretLength = 22, CancellationToken ct = default) =>
+        SendAsync<JsonObject>(HttpMethod.Post, "_sandbox/hull/install",
+            new JsonObject { ["manifestUrl"] = manifestUrl.ToString(), ["settings"] = settings?.DeepClone(), ["secretLength"] = secretLength }, ct);
+
+    /// <summary>Hull sends a segment by hand: the lines are served as an extract and its URL POSTed to the connector; returns the connector's answer.</summary>
+    public Task<JsonObject> SendBatchAsync(string connectorId, string objectType, IEnumerable<JsonNode> lines, CancellationToken ct = default) =>
+        SendAsync<JsonObject>(HttpMethod.Post, $"_sandbox/hull/connectors/{Esc(connectorId)}/batch",
+            new JsonObject { ["objectType"] = objectType, ["lines"] = new JsonArray([.. lines.Select(l => l.DeepClone())]) }, ct);
+
+    /// <summary>Stores an extract (JSON lines) the Sandbox's Hull serves; returns its id and URL.</summary>
+    public async Task<(string Id, Uri Url)> AddExtractAsync(string jsonLines, CancellationToken ct = default)
+    {
+        var answer = await SendAsync<JsonObject>(HttpMethod.Post, "_sandbox/hull/extracts", new StringContent(jsonLines, System.Text.Encoding.UTF8, "application/x-ndjson"), ct);
+        return (answer["id"]!.GetValue<string>(), new Uri(answer["url"]!.GetValue<string>()));
+    }
+
+    /// <summary>How many times the extract was downloaded.</summary>
+    public async Task<int> GetExtractFetchCountAsync(string id, CancellationToken ct = default) =>
+        (await SendAsync<JsonObject>(HttpMethod.Get, $"_sandbox/hull/extracts/{Esc(id)}", null, ct))["fetches"]!.GetValue<int>();
+
     public void Dispose()
     {
         if (_ownsClient)

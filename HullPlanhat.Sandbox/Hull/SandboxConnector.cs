@@ -7,12 +7,13 @@ public sealed record SandboxConnector(string Id, string Organization, string Sec
 {
     public string Name { get; init; } = "Planhat (sandbox)";
 
-    /// <summary>A connector with random 24-hex id, a 36-character secret and the given private settings.</summary>
-    public static SandboxConnector Create(JsonObject? privateSettings = null, string organization = "sandbox.hullapp.io") =>
+    /// <summary>A connector with random 24-hex id, a random hex secret (36 characters unless told) and the given private settings.</summary>
+    /// <param name="secretLength">Hull's secrets vary; jwt-simple signs with any length, so tests use short ones too.</param>
+    public static SandboxConnector Create(JsonObject? privateSettings = null, string organization = "sandbox.hullapp.io", int secretLength = 36) =>
         new(
             Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)),
             organization,
-            Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)),
+            Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes((Math.Max(secretLength, 1) + 1) / 2))[..Math.Max(secretLength, 1)],
             privateSettings ?? []);
 
     public HullConnectorCredentials Credentials => new(Id, Organization, Secret);

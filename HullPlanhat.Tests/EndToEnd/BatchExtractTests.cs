@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using HullPlanhat.Core.Hosting;
+using HullPlanhat.Sandbox.Planhat;
+using HullPlanhat.Tests.Infrastructure;
+
+namespace HullPlanhat.Tests.EndToEnd;
+
+/// <summary><c>POST /batch</c> and <c>/batch-accounts</c>: Hull's manual sends, over the Sandbox's Hull serving the extract.</summary>
+[Collection(ProductCollection.Name)]
+public sealed class BatchExtractTests(ProductFixture product)
+{
+    [Fact]
+    public async Task An_account_extract_enqueues_every_account_once_and_skips_a_malformed_line_with_its_reason()
+    {
+        var connector = await RegisteredConnectorAsync();
+        var lines = new List<string>();
+        for (var i = 0; i < 300; i++)
+        {
+            // Not in the whitelisted segment: a manual send ignores the filter.
+            lines.Add(new JsonObject { ["id"] = $"h{i}", ["external_id"] = $"batch-{i}", ["name"] = $"Company {i}", ["segment_ids"] = new JsonArray("other") }.ToJsonString());
+            if (i == 150)
+            {
+                lines.Add("""{"id":"broken", "external_id": """);
+                lines.Add(new JsonObject { ["id"] = "no-external-id", ["name"] = "Nameless" }.ToJsonString());
+            }
+        }
+
+        var (extractId, url) = await product.SandboxAdmin.AddExtractAsync(string.Join('\n', lines) + "\n");
+        using var response = await PostBatchAsync(connector, "batch-accounts", url, "account_report");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["ok"]!.GetValue<bool>());
+        await ProductFixture.WaitUntilAsync(() => Task.FromResult(connector.Logs("connector.batch.success").Count == 1), "the extract was read");
+        var summary = Assert.Single(connector.Logs("connector.batch.success"));
+        Assert.Equal("302", summary["Lines"]);
+        Assert.Equal("301", summary["Enqueued"]);
+        Assert.Equal("1", summary["Skipped"]);
+        Assert.Equal(1, await product.SandboxAdmin.GetExtractFetchCountAsync(extractId));
+
+        await connector.WaitForAccountDecisionsAsync(302);
+        var skips = connector.Logs("outgoing.account.skip").Select(l => l["Reason"]).ToList();
+        Assert.Equal(2, skips.Count);
+        Assert.Contains(skips, r => r!.Contains("Line 152 of the extract is not valid JSON", StringComparison.Ordinal));
+        Assert.Contains(skips, r => r!.Contains("external_id", StringComparison.Ordinal));
+        Assert.Equal(300, connector.Logs("outgoing.account.staged").Count);
+
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+        var companies = await connector.PlanhatAsync(ObjectKind.Companies);
+        Assert.Equal(300, companies.Count);
+        Assert.Equal(300, companies.Select(c => c["externalId"]!.GetValue<string>()).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_user_extract_ignores_the_segment_filter_and_carries_the_linked_account()
+    {
+        var connector = await RegisteredConnectorAsync();
+        var lines = Enumerable.Range(0, 5).Select(i => new JsonObject
+        {
+            ["id"] = $"u{i}",
+            ["email"] = $"batch-user{i}@example.com",
+            ["name"] = $"User {i}",
+            ["segment_ids"] = new JsonArray("not-whitelisted"),
+            ["account"] = new JsonObject { ["id"] = "a1", ["external_id"] = "batch-users-co", ["name"] = "Users Co" },
+        }.ToJsonString());
+
+        var (_, url) = await product.SandboxAdmin.AddExtractAsync(string.Join('\n', lines));
+        using var response = await PostBatchAsync(connector, "batch", url, "user_report");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await connector.WaitForUserDecisionsAsync(5);
+        Assert.DoesNotContain(connector.Logs("outgoing.user.skip"), l => l["Reason"]!.Contains("segment", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(5, connector.Logs("outgoing.user.staged").Count);
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_is_a_401_and_the_extract_is_never_fetched()
+    {
+        var connector = await RegisteredConnectorAsync();
+        var (extractId, url) = await product.SandboxAdmin.AddExtractAsync("""{"id":"x","external_id":"y"}""");
+
+        using var response = await PostBatchAsync(connector, "batch-accounts", url, "account_report", secret: "wrong");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, await product.SandboxAdmin.GetExtractFetchCountAsync(extractId));
+    }
+
+    [Theory]
+    [InlineData("localhost")] // loopback, but not an allowed host name
+    [InlineData("127.0.0.2")]
+    public async Task An_extract_on_an_untrusted_host_is_refused_and_never_fetched(string host)
+    {
+        var connector = await RegisteredConnectorAsync();
+        var (extractId, url) = await product.SandboxAdmin.AddExtractAsync("""{"id":"x","external_id":"y"}""");
+        var elsewhere = new UriBuilder(url) { Host = host }.Uri;
+
+        using var response = await PostBatchAsync(connector, "batch", elsewhere, "user_report");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("TrustedExtractHosts", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, await product.SandboxAdmin.GetExtractFetchCountAsync(extractId));
+    }
+
+    [Fact]
+    public async Task An_extract_over_plain_http_off_loopback_is_refused()
+    {
+        var connector = await RegisteredConnectorAsync();
+        using var response = await PostBatchAsync(connector, "batch", new Uri("http://extracts.hullapp.io/x.json"), "user_report");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("HTTPS", await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<TestConnector> RegisteredConnectorAsync()
+    {
+        var connector = await product.CreateConnectorAsync();
+        (await connector.SendAccountsAsync([])).EnsureSuccessStatusCode();
+        return connector;
+    }
+
+    private Task<HttpResponseMessage> PostBatchAsync(TestConnector connector, string route, Uri extract, string objectType, string? secret = null)
+    {
+        var hull = connector.Hull;
+        var query = $"?organization={hull.Organization}&ship={hull.Id}&secret={Uri.EscapeDataString(secret ?? hull.Secret)}";
+        var body = new JsonObject { ["url"] = extract.ToString(), ["format"] = "json", ["object_type"] = objectType };
+        return product.Http.PostAsync(route + query, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+    }
+}
