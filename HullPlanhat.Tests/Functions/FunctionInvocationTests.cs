@@ -38,6 +38,13 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         [TriggerTable.Status] = nameof(StatusReportsTheOriginalsMessagesAndTellsHull),
         [TriggerTable.Health] = nameof(HealthNeedsNoCredentialsAndReportsStorage),
         [TriggerTable.SplitNotification] = nameof(ALargeNotificationIsAnsweredAtOnceAndSplitByTheIntakeWorker),
+        [TriggerTable.Manifest] = nameof(HullReadsTheManifestReadmeAndSchemaOptions),
+        [TriggerTable.Readme] = nameof(HullReadsTheManifestReadmeAndSchemaOptions),
+        [TriggerTable.Schema] = nameof(HullReadsTheManifestReadmeAndSchemaOptions),
+        [TriggerTable.FetchAccountsNow] = nameof(OnDemandFetchesImportIntoHull),
+        [TriggerTable.FetchUsersNow] = nameof(OnDemandFetchesImportIntoHull),
+        [TriggerTable.Batch] = nameof(BatchExtractsAreStreamedIntoTheQueues),
+        [TriggerTable.BatchAccounts] = nameof(BatchExtractsAreStreamedIntoTheQueues),
     };
 
     public static TheoryData<string> AppFunctions => new(FunctionsAppHost.Functions.Keys.Order());
@@ -231,6 +238,83 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         Assert.Equal(1, await app.DeliverQueueAsync(TriggerTable.SplitNotification));
         Assert.Equal(count, await app.DeliverQueueAsync(TriggerTable.OutgoingAccount));
         Assert.Equal(count, app.Logs.For(connector.Id, "outgoing.account.staged").Count);
+    }
+
+    private async Task HullReadsTheManifestReadmeAndSchemaOptions()
+    {
+        var manifest = await app.InvokeHttpAsync(TriggerTable.Manifest, HttpMethod.Get, "manifest.json");
+        Assert.Equal(200, manifest.StatusCode);
+        Assert.Equal("/smart-notifier", manifest.Json!["subscriptions"]![0]!["url"]!.ToString());
+        Assert.Contains(manifest.Json!["private_settings"]!.AsArray(), s => s!["name"]!.ToString() == "personal_acccess_token");
+
+        var readme = await app.InvokeHttpAsync(TriggerTable.Readme, HttpMethod.Get, "readme.md");
+        Assert.Equal(200, readme.StatusCode);
+        Assert.StartsWith("# Planhat", readme.Body);
+
+        var schema = await app.InvokeHttpAsync(TriggerTable.Schema, HttpMethod.Get, "schema/companies");
+        Assert.Equal(200, schema.StatusCode);
+        Assert.True(schema.Json!["ok"]!.GetValue<bool>());
+        Assert.Contains(schema.Json!["options"]!.AsArray(), o => o!["value"]!.ToString() == "name");
+        Assert.Equal("*", schema.Headers["Access-Control-Allow-Origin"].ToString());
+        var unknown = await app.InvokeHttpAsync(TriggerTable.Schema, HttpMethod.Get, "schema/deals");
+        Assert.False(unknown.Json!["ok"]!.GetValue<bool>());
+    }
+
+    private async Task OnDemandFetchesImportIntoHull()
+    {
+        var (connector, token) = await RegisteredConnectorAsync();
+        await app.SandboxAdmin.SeedAsync(token, ObjectKind.Companies, [new JsonObject { ["name"] = "Fetched Co", ["externalId"] = "fetched-co" }]);
+        await app.SandboxAdmin.SeedAsync(token, ObjectKind.Endusers, [new JsonObject { ["email"] = "fetched@example.com", ["externalId"] = "fetched-1" }]);
+
+        Assert.Equal(401, (await app.InvokeHttpAsync(TriggerTable.FetchAccountsNow, HttpMethod.Post, "fetch/accounts?" + HullQuery(connector, "wrong"))).StatusCode);
+        foreach (var (function, route, subject) in new[] { (TriggerTable.FetchAccountsNow, "fetch/accounts", "account"), (TriggerTable.FetchUsersNow, "fetch/users", "user") })
+        {
+            var answer = await app.InvokeHttpAsync(function, HttpMethod.Post, $"{route}?{HullQuery(connector)}");
+            Assert.Equal(200, answer.StatusCode);
+            Assert.True(answer.Json!["ok"]!.GetValue<bool>());
+            await WaitUntilAsync(async () => (await app.SandboxAdmin.GetFirehoseAsync(connector.Id)).Any(e => e.SubjectType == subject), $"{route} reached Hull");
+        }
+    }
+
+    private async Task BatchExtractsAreStreamedIntoTheQueues()
+    {
+        var (connector, _) = await RegisteredConnectorAsync(new JsonObject
+        {
+            ["contact_attributes_outbound"] = new JsonArray(Mapping("name", "name"), Mapping("email", "email")),
+        });
+        var accounts = string.Join('\n', Enumerable.Range(0, 5).Select(i =>
+            new JsonObject { ["id"] = $"hb{i}", ["external_id"] = $"hb-{i}", ["name"] = $"Batch {i}", ["segment_ids"] = new JsonArray("other") }.ToJsonString()));
+        var (_, accountsUrl) = await app.SandboxAdmin.AddExtractAsync(accounts + "\n{broken");
+        var answer = await app.InvokeHttpAsync(TriggerTable.BatchAccounts, HttpMethod.Post, $"batch-accounts?{HullQuery(connector)}",
+            new JsonObject { ["url"] = accountsUrl.ToString(), ["format"] = "json", ["object_type"] = "account_report" }.ToJsonString());
+        Assert.Equal(200, answer.StatusCode);
+        await WaitUntilAsync(() => Task.FromResult(app.Logs.For(connector.Id, "connector.batch.success").Count == 1), "the account extract was read");
+        Assert.Equal(5, await app.DeliverQueueAsync(TriggerTable.OutgoingAccount));
+
+        var (_, usersUrl) = await app.SandboxAdmin.AddExtractAsync(new JsonObject
+        {
+            ["id"] = "hbu", ["email"] = "batch@example.com", ["name"] = "Batch User", ["segment_ids"] = new JsonArray("other"),
+            ["account"] = new JsonObject { ["id"] = "hb0", ["external_id"] = "hb-0", ["name"] = "Batch 0" },
+        }.ToJsonString());
+        answer = await app.InvokeHttpAsync(TriggerTable.Batch, HttpMethod.Post, $"batch?{HullQuery(connector)}",
+            new JsonObject { ["url"] = usersUrl.ToString(), ["format"] = "json", ["object_type"] = "user_report" }.ToJsonString());
+        Assert.Equal(200, answer.StatusCode);
+        await WaitUntilAsync(() => Task.FromResult(app.Logs.For(connector.Id, "connector.batch.success").Count == 2), "the user extract was read");
+        Assert.Equal(1, await app.DeliverQueueAsync(TriggerTable.OutgoingUser));
+        Assert.Single(app.Logs.For(connector.Id, "outgoing.user.staged"));
+    }
+
+    private static string HullQuery(SandboxConnector connector, string? secret = null) =>
+        $"organization={Uri.EscapeDataString(connector.Organization)}&ship={connector.Id}&secret={Uri.EscapeDataString(secret ?? connector.Secret)}";
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting until " + what);
+            await Task.Delay(100);
+        }
     }
 
     private async Task HealthNeedsNoCredentialsAndReportsStorage()

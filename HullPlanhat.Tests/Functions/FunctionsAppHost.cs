@@ -78,12 +78,15 @@ public sealed class FunctionsAppHost : IAsyncLifetime
             ["Hull:FirehoseUrl"] = new Uri(sandbox, "hull/firehose").ToString(),
             ["Hull:ApiBaseUrl"] = new Uri(sandbox, "hull/api/v1").ToString(),
             ["Hull:TrustedKeyHosts"] = "127.0.0.1",
+            ["Hull:TrustedExtractHosts"] = "127.0.0.1",
             ["Outbox:RetryDelay"] = "00:00:00",
         }).Build();
 
         var collection = new ServiceCollection();
         collection.AddSingleton(Configuration);
         collection.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+        // What the Functions host itself provides to the app's services.
+        collection.AddSingleton<Microsoft.Extensions.Hosting.IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>();
         collection.AddConnectorFunctions(Configuration);
         services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
