@@ -65,7 +65,8 @@ public sealed class SmartNotifierHandler(
 
             if (!check.IsValid)
             {
-                return Reject(StatusCodes.Status400BadRequest, check.Error!);
+                // As Hull's own smart-notifier middleware answers: a signature can fail while a key rotates.
+                return Reject(StatusCodes.Status400BadRequest, check.Error!, FlowControlOptions.Retry);
             }
 
             (jti, expires) = (notification.NotificationId!, check.Expires);

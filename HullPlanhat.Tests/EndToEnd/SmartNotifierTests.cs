@@ -27,7 +27,7 @@ public sealed class SmartNotifierTests(ProductFixture product)
         return properties.Value.ApproximateMessagesCount;
     }
 
-    /// <param name="flow">Permanent problems are answered <c>next</c> (a resend would fail alike); only "too large" asks for a retry (in batches of one).</param>
+    /// <param name="flow">Permanent problems are answered <c>next</c> (a resend would fail alike); a bad signature asks for a retry as Hull's own middleware does, "too large" a retry in batches of one.</param>
     private async Task AssertRejectedAsync(HttpResponseMessage response, HttpStatusCode status, string messagePart, TestConnector connector, string flow = "next")
     {
         Assert.Equal(status, response.StatusCode);
@@ -42,7 +42,7 @@ public sealed class SmartNotifierTests(ProductFixture product)
     {
         var (connector, body) = await NotificationAsync();
         using var response = await product.Sender.SendAsync(product.SmartNotifierUrl, body, new SignatureOptions(ForgedKey: true));
-        await AssertRejectedAsync(response, HttpStatusCode.BadRequest, "Invalid signature", connector);
+        await AssertRejectedAsync(response, HttpStatusCode.BadRequest, "Invalid signature", connector, flow: "retry");
         // Not the shared queue's length: other tests' workers drain it concurrently.
         Assert.Empty(product.Logs.For(connector.Id, "connector.notification.accepted"));
     }
@@ -52,7 +52,7 @@ public sealed class SmartNotifierTests(ProductFixture product)
     {
         var (connector, body) = await NotificationAsync();
         using var response = await product.Sender.SendAsync(product.SmartNotifierUrl, body, new SignatureOptions(JtiOverride: Guid.NewGuid().ToString()));
-        await AssertRejectedAsync(response, HttpStatusCode.BadRequest, "jti", connector);
+        await AssertRejectedAsync(response, HttpStatusCode.BadRequest, "jti", connector, flow: "retry");
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class SmartNotifierTests(ProductFixture product)
         request.Headers.Remove("x-hull-smart-notifier-signature-public-key-url");
         request.Headers.TryAddWithoutValidation("x-hull-smart-notifier-signature-public-key-url", "http://evil.example/key");
         using var response = await product.Http.SendAsync(request);
-        await AssertRejectedAsync(response, HttpStatusCode.BadRequest, "trusted", connector);
+        await AssertRejectedAsync(response, HttpStatusCode.BadRequest, "trusted", connector, flow: "retry");
     }
 
     [Fact]
