@@ -113,18 +113,11 @@ public sealed class BatchExtractTests(ProductFixture product)
         Assert.Contains("HTTPS", await response.Content.ReadAsStringAsync());
     }
 
-    private async Task<TestConnector> RegisteredConnectorAsync()
-    {
-        var connector = await product.CreateConnectorAsync();
-        (await connector.SendAccountsAsync([])).EnsureSuccessStatusCode();
-        return connector;
-    }
+    private Task<TestConnector> RegisteredConnectorAsync() => InternalApiClient.RegisteredConnectorAsync(product);
 
     private Task<HttpResponseMessage> PostBatchAsync(TestConnector connector, string route, Uri extract, string objectType, string? secret = null)
     {
-        var hull = connector.Hull;
-        var query = $"?organization={hull.Organization}&ship={hull.Id}&secret={Uri.EscapeDataString(secret ?? hull.Secret)}";
         var body = new JsonObject { ["url"] = extract.ToString(), ["format"] = "json", ["object_type"] = objectType };
-        return product.Http.PostAsync(route + query, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        return product.Http.PostAsync($"{route}?{connector.HullQuery(secret)}", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
     }
 }

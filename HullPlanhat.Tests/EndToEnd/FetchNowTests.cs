@@ -51,16 +51,8 @@ public sealed class FetchNowTests(ProductFixture product)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    private async Task<TestConnector> RegisteredConnectorAsync()
-    {
-        var connector = await product.CreateConnectorAsync();
-        (await connector.SendAccountsAsync([])).EnsureSuccessStatusCode();
-        return connector;
-    }
+    private Task<TestConnector> RegisteredConnectorAsync() => InternalApiClient.RegisteredConnectorAsync(product);
 
-    private Task<HttpResponseMessage> PostAsync(TestConnector connector, string route, string? secret = null)
-    {
-        var hull = connector.Hull;
-        return product.Http.PostAsync($"{route}?organization={hull.Organization}&ship={hull.Id}&secret={Uri.EscapeDataString(secret ?? hull.Secret)}", null);
-    }
+    private Task<HttpResponseMessage> PostAsync(TestConnector connector, string route, string? secret = null) =>
+        product.Http.PostAsync($"{route}?{connector.HullQuery(secret)}", null);
 }

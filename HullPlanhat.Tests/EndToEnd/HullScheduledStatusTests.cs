@@ -15,8 +15,7 @@ public sealed class HullScheduledStatusTests(ProductFixture product)
         (await connector.SendAccountsAsync([])).EnsureSuccessStatusCode();
         var hull = connector.Hull;
 
-        using var response = await product.Http.PostAsync(
-            $"status?organization={hull.Organization}&ship={hull.Id}&secret={Uri.EscapeDataString(hull.Secret)}", null);
+        using var response = await product.Http.PostAsync($"status?{connector.HullQuery()}", null);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]);

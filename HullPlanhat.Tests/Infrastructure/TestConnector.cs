@@ -29,6 +29,10 @@ public sealed class TestConnector(ProductFixture product, SandboxConnector conne
 
     public IReadOnlyList<CapturedLog> Logs(string eventName) => product.Logs.For(Id, eventName);
 
+    /// <summary>The credentials Hull puts in the query of its own calls (schedules, batch, fetch).</summary>
+    public string HullQuery(string? secret = null) =>
+        $"organization={Uri.EscapeDataString(connector.Organization)}&ship={connector.Id}&secret={Uri.EscapeDataString(secret ?? connector.Secret)}";
+
     public Task<IReadOnlyList<SandboxCall>> PlanhatCallsAsync() => product.SandboxAdmin.GetCallsAsync(planhatToken);
 
     public Task<IReadOnlyList<JsonObject>> PlanhatAsync(ObjectKind kind) => product.SandboxAdmin.GetObjectsAsync(planhatToken, kind);
