@@ -18,7 +18,8 @@ public sealed class SelfHostLogLinesTests
     [Fact]
     public async Task Every_line_is_json_no_framework_line_below_warning_timestamps_are_iso_with_plus_and_flushes_count_their_calls()
     {
-        await using var storage = await AzuriteProcess.StartAsync();
+        // Its own storage: on CI's shared Azurite the test fixture's host would take this host's queue messages (same queue names).
+        await using var storage = await AzuriteProcess.StartAsync(privateInstance: true);
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions());
         using var admin = sandbox.CreateClient();
         const string masterKey = "log-test-key";
