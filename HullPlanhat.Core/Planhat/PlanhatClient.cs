@@ -15,7 +15,6 @@ public sealed record PlanhatRawResponse(HttpStatusCode Status, string Body, stri
 /// </summary>
 public sealed class PlanhatClient(HttpClient http)
 {
-    public static readonly HttpRequestOptionsKey<string> ConnectorKey = new("planhat.connector");
     public static readonly HttpRequestOptionsKey<string> BudgetKey = new("planhat.budget");
 
     public async Task<IReadOnlyList<JsonObject>> ListUsersAsync(PlanhatConnection connection, CancellationToken cancellationToken) =>
@@ -91,7 +90,6 @@ public sealed class PlanhatClient(HttpClient http)
         using var request = new HttpRequestMessage(method, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", connection.Token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Options.Set(ConnectorKey, connection.ConnectorId);
         request.Options.Set(BudgetKey, connection.BudgetKey);
         if (body is not null)
         {

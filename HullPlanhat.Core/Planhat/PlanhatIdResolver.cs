@@ -94,6 +94,34 @@ public sealed class PlanhatIdResolver(PlanhatClient planhat)
         return ids;
     }
 
+    /// <summary>
+    /// Gives the rows among <paramref name="indexes"/> that Planhat accepted without naming them
+    /// their ids; a row whose id cannot be found fails (and is retried) with <paramref name="notFound"/>.
+    /// </summary>
+    public async Task NameAcceptedAsync(PlanhatConnection connection, PlanhatIdLookup lookup, IReadOnlyList<JsonObject> items,
+        BulkRowOutcome[] outcomes, IEnumerable<int> indexes, string notFound, CancellationToken cancellationToken)
+    {
+        var unnamed = indexes.Where(i => outcomes[i] is { Succeeded: true, PlanhatId: null }).ToList();
+        if (unnamed.Count == 0)
+        {
+            return;
+        }
+
+        var (found, error) = await TryResolveAsync(connection, lookup, unnamed.Select(i => items[i]).ToList(), cancellationToken);
+        for (var k = 0; k < unnamed.Count; k++)
+        {
+            outcomes[unnamed[k]] = found.ElementAtOrDefault(k) is { } id
+                ? new BulkRowOutcome(true, id, null)
+                : new BulkRowOutcome(false, null, error is null ? notFound : $"Planhat accepted it, but looking up its id failed: {error}");
+        }
+    }
+
+    /// <summary><see cref="ResolveAsync"/> with a failed call as an error instead of an exception.</summary>
+    public Task<(string?[] Ids, string? Error)> TryResolveAsync(PlanhatConnection connection, PlanhatIdLookup lookup, IReadOnlyList<JsonObject> items, CancellationToken cancellationToken) =>
+        PlanhatCalls.TryAsync<(string?[], string?)>(
+            async () => (await ResolveAsync(connection, lookup, items, cancellationToken), null),
+            error => ([], error), cancellationToken);
+
     private sealed record Key(string Name, string Value);
 
     private static Key? KeyOf(PlanhatIdLookup lookup, JsonObject item) =>

@@ -100,30 +100,10 @@ public sealed class CompanyFlusher(
         var outcomes = (await PlanhatCalls.TryAsync(
             async () => BulkResultMatcher.Match(items, await planhat.BulkUpsertAsync(connection, "companies", items, cancellationToken)),
             error => items.Select(_ => new BulkRowOutcome(false, null, error)).ToArray(), cancellationToken)).ToArray();
-        await ResolveUnnamedAsync(connection, items, outcomes, cancellationToken);
+        // Planhat does not name unchanged rows; their id is needed for licenses, endusers and Hull.
+        await ids.NameAcceptedAsync(connection, PlanhatIdLookup.Companies, items, outcomes, Enumerable.Range(0, items.Count),
+            "Planhat accepted the company but no company has its externalId or sourceId.", cancellationToken);
         return outcomes;
-    }
-
-    // Planhat does not name unchanged rows; their id is needed for licenses, endusers and Hull.
-    private async Task ResolveUnnamedAsync(PlanhatConnection connection, List<JsonObject> items, BulkRowOutcome[] outcomes, CancellationToken cancellationToken)
-    {
-        var unnamed = Enumerable.Range(0, items.Count).Where(i => outcomes[i] is { Succeeded: true, PlanhatId: null }).ToList();
-        if (unnamed.Count == 0)
-        {
-            return;
-        }
-
-        var (found, error) = await PlanhatCalls.TryAsync<(string?[], string?)>(
-            async () => (await ids.ResolveAsync(connection, PlanhatIdLookup.Companies, unnamed.Select(i => items[i]).ToList(), cancellationToken), null),
-            e => ([], e), cancellationToken);
-        for (var k = 0; k < unnamed.Count; k++)
-        {
-            outcomes[unnamed[k]] = found.ElementAtOrDefault(k) is { } id
-                ? new BulkRowOutcome(true, id, null)
-                : new BulkRowOutcome(false, null, error is null
-                    ? "Planhat accepted the company but no company has its externalId or sourceId."
-                    : $"Planhat accepted the company, but looking up its id failed: {error}");
-        }
     }
 
     private async Task UpsertLicensesAsync(PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, BulkRowOutcome[] outcomes, CancellationToken cancellationToken)

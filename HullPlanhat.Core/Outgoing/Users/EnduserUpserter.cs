@@ -27,7 +27,7 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
         emailOnly.RemoveAll(i => outcomes[i].Error is not null);
         if (emailOnly.Count > 0)
         {
-            var (found, error) = await ResolveAsync(connection, emailOnly.Select(i => items[i]).ToList(), cancellationToken);
+            var (found, error) = await ids.TryResolveAsync(connection, PlanhatIdLookup.Endusers, emailOnly.Select(i => items[i]).ToList(), cancellationToken);
             for (var k = 0; k < emailOnly.Count; k++)
             {
                 if (error is not null)
@@ -54,28 +54,10 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
             }
 
             // Planhat does not name unchanged rows, nor rows inserted without externalId; Hull needs their ids.
-            var unnamed = chunk.Where(i => outcomes[i] is { Succeeded: true, PlanhatId: null }).ToList();
-            if (unnamed.Count == 0)
-            {
-                continue;
-            }
-
-            var (resolved, lookupError) = await ResolveAsync(connection, unnamed.Select(i => items[i]).ToList(), cancellationToken);
-            for (var u = 0; u < unnamed.Count; u++)
-            {
-                outcomes[unnamed[u]] = resolved.ElementAtOrDefault(u) is { } id
-                    ? new(true, id, null)
-                    : new(false, null, lookupError is null
-                        ? "Planhat accepted the enduser but it could not be found by externalId or email."
-                        : $"Planhat accepted the enduser, but looking up its id failed: {lookupError}");
-            }
+            await ids.NameAcceptedAsync(connection, PlanhatIdLookup.Endusers, items, outcomes, chunk,
+                "Planhat accepted the enduser but it could not be found by externalId or email.", cancellationToken);
         }
 
         return outcomes;
     }
-
-    private Task<(string?[] Ids, string? Error)> ResolveAsync(PlanhatConnection connection, IReadOnlyList<JsonObject> items, CancellationToken cancellationToken) =>
-        PlanhatCalls.TryAsync<(string?[], string?)>(
-            async () => (await ids.ResolveAsync(connection, PlanhatIdLookup.Endusers, items, cancellationToken), null),
-            error => ([], error), cancellationToken);
 }
