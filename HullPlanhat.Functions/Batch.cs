@@ -19,4 +19,10 @@ public sealed class Batch(FunctionDispatcher dispatcher)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "batch-accounts")] HttpRequest request,
         CancellationToken cancellationToken) =>
         new CoreResult(await dispatcher.InvokeHttpAsync(TriggerTable.BatchAccounts, request, cancellationToken));
+
+    [Function("ImportExtract")]
+    public Task Import(
+        [QueueTrigger("planhat-extracts", Connection = "AzureWebJobsStorage")] string message,
+        CancellationToken cancellationToken) =>
+        dispatcher.InvokeQueueAsync(TriggerTable.ImportExtract, message, cancellationToken);
 }

@@ -12,13 +12,13 @@ namespace HullPlanhat.Core.Batch;
 /// <summary>
 /// <c>POST /batch</c> and <c>POST /batch-accounts</c>: a user sent a segment to the connector by hand.
 /// Hull's query credentials are checked as for <c>/status</c>, the extract URL against the trusted
-/// hosts, then the answer goes back at once and the extract is streamed into the queues behind it.
+/// hosts; then a job message goes on <c>planhat-extracts</c> and the answer goes back at once
+/// (<see cref="ExtractJobHandler"/> streams the extract into the queues, surviving restarts).
 /// </summary>
 public sealed class BatchHandler(
     ExtractKind routeKind,
     ConnectorAuthenticator authenticator,
-    ExtractImporter importer,
-    BackgroundWork background,
+    ExtractJobHandler jobs,
     IOptions<ExtractOptions> options,
     ILogger<BatchHandler> logger) : IHttpFunction
 {
@@ -69,21 +69,8 @@ public sealed class BatchHandler(
         var url = new Uri(batch.Url!);
         var objectType = kind == ExtractKind.Accounts ? "account" : "user";
         var segmentId = request.Query["segment_id"].ToString() is { Length: > 0 } s ? s : null;
-        var (connectorId, organization) = (connector.Id, connector.Organization);
         logger.BatchStarted(objectType, url.Host);
-        background.Start("batch", async stopping =>
-        {
-            using var runScope = logger.ForConnector(connectorId, organization);
-            try
-            {
-                var outcome = await importer.ImportAsync(url, kind, connectorId, segmentId, stopping);
-                logger.BatchSucceeded(objectType, outcome.Lines, outcome.Enqueued, outcome.Skipped);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
-            {
-                logger.BatchFailed(objectType, e.GetType().Name + ": " + e.Message);
-            }
-        });
+        await jobs.EnqueueAsync(connector.Id, kind, url, segmentId, cancellationToken);
         return Results.Json(new OkAnswer(true), BatchAnswerJsonContext.Default.OkAnswer);
     }
 

@@ -9,6 +9,9 @@ public sealed class ExtractOptions
     /// </summary>
     public string TrustedExtractHosts { get; set; } = "hullapp.io,hull.io";
 
+    /// <summary>Lines one <c>ImportExtract</c> invocation enqueues before it hands the job on (well inside a function's time limit).</summary>
+    public int ExtractLinesPerChunk { get; set; } = 5_000;
+
     public IReadOnlyList<string> TrustedHosts =>
         TrustedExtractHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

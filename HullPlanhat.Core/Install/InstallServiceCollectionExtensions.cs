@@ -20,6 +20,9 @@ public static class InstallServiceCollectionExtensions
         services.AddHttpClient<ExtractImporter>(c => c.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
 
+        services.AddSingleton<ExtractJobStore>();
+        services.AddSingleton<ExtractJobHandler>();
+        services.AddKeyedSingleton<IQueueFunction>(TriggerTable.ImportExtract, (sp, _) => sp.GetRequiredService<ExtractJobHandler>());
         services.AddKeyedSingleton<IHttpFunction>(TriggerTable.Manifest, (_, _) => ManifestHandler.Manifest());
         services.AddKeyedSingleton<IHttpFunction>(TriggerTable.Readme, (_, _) => ManifestHandler.Readme());
         services.AddKeyedSingleton<IHttpFunction, SchemaHandler>(TriggerTable.Schema);

@@ -17,6 +17,12 @@ public static partial class HullLog
     [LoggerMessage(4203, LogLevel.Warning, "connector.batch.rejected {Status} {Reason}", EventName = "connector.batch.rejected")]
     public static partial void BatchRejected(this ILogger logger, int status, string reason);
 
+    [LoggerMessage(4204, LogLevel.Information, "connector.batch.progress {ObjectType} {Lines} {Enqueued} {Skipped}", EventName = "connector.batch.progress")]
+    public static partial void BatchProgressed(this ILogger logger, string objectType, long lines, long enqueued, long skipped);
+
+    [LoggerMessage(4205, LogLevel.Warning, "connector.batch.skip {Reason}", EventName = "connector.batch.skip")]
+    public static partial void BatchJobDropped(this ILogger logger, string reason);
+
     [LoggerMessage(4210, LogLevel.Information, "incoming.job.requested {ObjectType}", EventName = "incoming.job.requested")]
     public static partial void IncomingJobRequested(this ILogger logger, string objectType);
 

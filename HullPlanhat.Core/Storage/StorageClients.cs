@@ -87,7 +87,8 @@ public sealed class StorageClients
     private async Task ProvisionAsync()
     {
         string[] tableNames = [StorageNames.ConnectorsTable, StorageNames.OutboxTable, StorageNames.SyncStateTable,
-            StorageNames.DeadLettersTable, StorageNames.JobsTable, StorageNames.HashesTable, StorageNames.PlanhatBudgetTable];
+            StorageNames.DeadLettersTable, StorageNames.JobsTable, StorageNames.HashesTable, StorageNames.PlanhatBudgetTable,
+            StorageNames.ExtractJobsTable];
         var queueNames = TriggerTable.All.Where(t => t.Queue is not null).SelectMany(t => new[] { t.Queue!, StorageNames.PoisonQueue(t.Queue!) });
         await Task.WhenAll(
             tableNames.Select(n => Table(n).CreateIfNotExistsAsync())

@@ -10,6 +10,7 @@ public static class StorageNames
     public const string JobsTable = "jobs";
     public const string HashesTable = "hashes";
     public const string PlanhatBudgetTable = "planhatbudget";
+    public const string ExtractJobsTable = "extractjobs";
 
     public const string ClaimCheckContainer = "claim-checks";
     public const string LocksContainer = "function-locks";

@@ -1,10 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using HullPlanhat.Core.Batch;
 using HullPlanhat.Core.Hosting;
+using HullPlanhat.Core.Storage;
 using HullPlanhat.Sandbox.Planhat;
 using HullPlanhat.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HullPlanhat.Tests.EndToEnd;
 
@@ -51,6 +55,60 @@ public sealed class BatchExtractTests(ProductFixture product)
         var companies = await connector.PlanhatAsync(ObjectKind.Companies);
         Assert.Equal(300, companies.Count);
         Assert.Equal(300, companies.Select(c => c["externalId"]!.GetValue<string>()).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Duplicate_deliveries_of_a_jobs_messages_neither_lose_nor_fork_it()
+    {
+        var connector = await RegisteredConnectorAsync();
+        var lines = Enumerable.Range(0, 250).Select(i => new JsonObject { ["id"] = $"d{i}", ["external_id"] = $"dup-{i}", ["name"] = $"Dup {i}" }.ToJsonString());
+        var (extractId, url) = await product.SandboxAdmin.AddExtractAsync(string.Join('\n', lines));
+        var jobs = product.Services.GetRequiredService<ExtractJobHandler>();
+        var start = new ExtractJobMessage
+        {
+            JobId = Guid.NewGuid().ToString("N"),
+            ConnectorId = connector.Id,
+            Kind = ExtractKind.Accounts,
+            ProtectedUrl = product.Services.GetRequiredService<ConnectorSecretProtector>().Protect(url.ToString()),
+        };
+        var nudge = JsonSerializer.Serialize(start with { ProtectedUrl = null }, ExtractJobJsonContext.Default.ExtractJobMessage);
+
+        // The first message delivered three times at once, then the nudge again and again while the
+        // SelfHost's own worker carries the job on (a crash between commit and delete, repeated).
+        var text = JsonSerializer.Serialize(start, ExtractJobJsonContext.Default.ExtractJobMessage);
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => jobs.HandleAsync(text, CancellationToken.None)));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => jobs.HandleAsync(nudge, CancellationToken.None)));
+
+        await ProductFixture.WaitUntilAsync(() => Task.FromResult(connector.Logs("connector.batch.success").Count > 0), "the job finished");
+        await Task.Delay(500); // a forked job would finish a second time
+        var summary = Assert.Single(connector.Logs("connector.batch.success"));
+        Assert.Equal(("250", "250", "0"), (summary["Lines"], summary["Enqueued"], summary["Skipped"]));
+        Assert.InRange(await product.SandboxAdmin.GetExtractFetchCountAsync(extractId), 1, 3);
+
+        // Lines enqueued twice (by a duplicate delivery that lost the race) are staged twice: wait for Planhat, not for log counts.
+        await ProductFixture.WaitUntilAsync(async () =>
+        {
+            await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+            return (await connector.PlanhatAsync(ObjectKind.Companies)).Count >= 250;
+        }, "every account reached Planhat");
+        var companies = await connector.PlanhatAsync(ObjectKind.Companies);
+        Assert.Equal(250, companies.Select(c => c["externalId"]!.GetValue<string>()).Distinct().Count());
+        Assert.Equal(250, companies.Count);
+    }
+
+    [Fact]
+    public async Task An_extract_that_is_gone_ends_the_job_with_an_error_and_no_retries()
+    {
+        var connector = await RegisteredConnectorAsync();
+        var (_, url) = await product.SandboxAdmin.AddExtractAsync("""{"id":"x","external_id":"y"}""");
+        var gone = new UriBuilder(url) { Path = url.AbsolutePath + "-expired" }.Uri;
+
+        using var response = await PostBatchAsync(connector, "batch-accounts", gone, "account_report");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode); // Hull is answered before the extract is read
+        await ProductFixture.WaitUntilAsync(() => Task.FromResult(connector.Logs("connector.batch.error").Count > 0), "the job failed");
+        Assert.Contains("404", Assert.Single(connector.Logs("connector.batch.error"))["Error"], StringComparison.Ordinal);
+        Assert.Empty(connector.Logs("connector.batch.success"));
     }
 
     [Fact]

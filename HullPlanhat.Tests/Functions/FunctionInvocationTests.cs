@@ -45,6 +45,7 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         [TriggerTable.FetchUsersNow] = nameof(OnDemandFetchesImportIntoHull),
         [TriggerTable.Batch] = nameof(BatchExtractsAreStreamedIntoTheQueues),
         [TriggerTable.BatchAccounts] = nameof(BatchExtractsAreStreamedIntoTheQueues),
+        [TriggerTable.ImportExtract] = nameof(BatchExtractsAreStreamedIntoTheQueues),
     };
 
     public static TheoryData<string> AppFunctions => new(FunctionsAppHost.Functions.Keys.Order());
@@ -288,7 +289,10 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         var answer = await app.InvokeHttpAsync(TriggerTable.BatchAccounts, HttpMethod.Post, $"batch-accounts?{HullQuery(connector)}",
             new JsonObject { ["url"] = accountsUrl.ToString(), ["format"] = "json", ["object_type"] = "account_report" }.ToJsonString());
         Assert.Equal(200, answer.StatusCode);
-        await WaitUntilAsync(() => Task.FromResult(app.Logs.For(connector.Id, "connector.batch.success").Count == 1), "the account extract was read");
+        var job = Assert.Single(await app.PeekQueueAsync(TriggerTable.ImportExtract));
+        Assert.DoesNotContain(accountsUrl.AbsolutePath, job, StringComparison.Ordinal); // a signed URL grants the data: stored encrypted
+        Assert.Equal(5, await app.DeliverQueueAsync(TriggerTable.ImportExtract)); // download, 6 lines in chunks of 2, then one that finds the end
+        Assert.Single(app.Logs.For(connector.Id, "connector.batch.success"));
         Assert.Equal(5, await app.DeliverQueueAsync(TriggerTable.OutgoingAccount));
 
         var (_, usersUrl) = await app.SandboxAdmin.AddExtractAsync(new JsonObject
@@ -299,7 +303,8 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         answer = await app.InvokeHttpAsync(TriggerTable.Batch, HttpMethod.Post, $"batch?{HullQuery(connector)}",
             new JsonObject { ["url"] = usersUrl.ToString(), ["format"] = "json", ["object_type"] = "user_report" }.ToJsonString());
         Assert.Equal(200, answer.StatusCode);
-        await WaitUntilAsync(() => Task.FromResult(app.Logs.For(connector.Id, "connector.batch.success").Count == 2), "the user extract was read");
+        Assert.Equal(2, await app.DeliverQueueAsync(TriggerTable.ImportExtract));
+        Assert.Equal(2, app.Logs.For(connector.Id, "connector.batch.success").Count);
         Assert.Equal(1, await app.DeliverQueueAsync(TriggerTable.OutgoingUser));
         Assert.Single(app.Logs.For(connector.Id, "outgoing.user.staged"));
     }

@@ -79,6 +79,7 @@ public sealed class FunctionsAppHost : IAsyncLifetime
             ["Hull:ApiBaseUrl"] = new Uri(sandbox, "hull/api/v1").ToString(),
             ["Hull:TrustedKeyHosts"] = "127.0.0.1",
             ["Hull:TrustedExtractHosts"] = "127.0.0.1",
+            ["Hull:ExtractLinesPerChunk"] = "2",
             ["Outbox:RetryDelay"] = "00:00:00",
         }).Build();
 
@@ -178,9 +179,7 @@ public sealed class FunctionsAppHost : IAsyncLifetime
 
             foreach (var message in batch)
             {
-                var text = encoding == "base64"
-                    ? Encoding.UTF8.GetString(Convert.FromBase64String(message.Body.ToString()))
-                    : message.Body.ToString();
+                var text = Decode(message.Body.ToString(), encoding);
                 await using var scope = services.CreateAsyncScope();
                 await InvokeAsync(function, scope.ServiceProvider, request: null, text, timer: null);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
@@ -188,6 +187,18 @@ public sealed class FunctionsAppHost : IAsyncLifetime
             }
         }
     }
+
+    /// <summary>The decoded texts of the messages waiting for <paramref name="function"/>, left in the queue.</summary>
+    public async Task<IReadOnlyList<string>> PeekQueueAsync(string function)
+    {
+        var trigger = Trigger<QueueTriggerAttribute>(function);
+        var queue = new QueueClient(Configuration[trigger.Connection ?? "AzureWebJobsStorage"], trigger.QueueName);
+        var peeked = (await queue.PeekMessagesAsync(maxMessages: 32)).Value;
+        return [.. peeked.Select(m => Decode(m.Body.ToString(), HostJsonMessageEncoding))];
+    }
+
+    private static string Decode(string stored, string? encoding) =>
+        encoding == "base64" ? Encoding.UTF8.GetString(Convert.FromBase64String(stored)) : stored;
 
     /// <summary>Fires a timer-triggered function once, as its schedule would.</summary>
     public async Task InvokeTimerAsync(string function)

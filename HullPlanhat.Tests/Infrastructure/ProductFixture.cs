@@ -23,7 +23,8 @@ public sealed class ProductFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Current = this;
-        host = await ProductHost.StartAsync();
+        // Small extract chunks, so batch tests of a few hundred lines cross chunk boundaries.
+        host = await ProductHost.StartAsync(new Dictionary<string, string?> { ["Hull:ExtractLinesPerChunk"] = "100" });
     }
 
     public async Task DisposeAsync() => await host.DisposeAsync();

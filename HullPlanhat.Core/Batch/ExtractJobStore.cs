@@ -1,0 +1,63 @@
+using Azure;
+using Azure.Data.Tables;
+using HullPlanhat.Core.Storage;
+
+namespace HullPlanhat.Core.Batch;
+
+/// <summary>Where a batch job stands: the byte offset read up to and what the lines gave so far.</summary>
+/// <param name="BlobName">The copy of the extract this job reads (each download attempt writes its own).</param>
+public sealed record ExtractJobState(ExtractKind Kind, string? SegmentId, string BlobName, long Offset, long Lines, long Enqueued, long Skipped, bool Done);
+
+/// <summary>
+/// The <c>extractjobs</c> table: partition = connector, row = job id. Every write is conditional on
+/// the ETag read, so two deliveries of the same nudge cannot both advance a job.
+/// </summary>
+public sealed class ExtractJobStore(StorageClients storage)
+{
+    public static string NewBlobName(string connectorId, string jobId) =>
+        $"planhat-extracts/{DateTime.UtcNow:yyyy-MM-dd}/{TableKeys.Encode(connectorId)}/{jobId}-{Guid.NewGuid():N}.jsonl";
+
+    private TableClient Table => storage.Table(StorageNames.ExtractJobsTable);
+
+    public async Task<(ExtractJobState? State, ETag ETag)> GetAsync(string connectorId, string jobId, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(connectorId), jobId, cancellationToken: cancellationToken);
+        if (!row.HasValue || row.Value is not { } e)
+        {
+            return (null, default);
+        }
+
+        var state = new ExtractJobState(
+            Enum.TryParse<ExtractKind>(e.GetString("Kind"), out var kind) ? kind : ExtractKind.Users, e.GetString("SegmentId"), e.GetString("BlobName") ?? "",
+            e.GetInt64("Offset") ?? 0, e.GetInt64("Lines") ?? 0, e.GetInt64("Enqueued") ?? 0, e.GetInt64("Skipped") ?? 0, e.GetBoolean("Done") ?? false);
+        return (state, e.ETag);
+    }
+
+    /// <summary>Writes <paramref name="state"/> if the row is still at <paramref name="etag"/> (absent when default); false when another delivery got there first.</summary>
+    public async Task<bool> TryWriteAsync(string connectorId, string jobId, ExtractJobState state, ETag etag, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(TableKeys.Encode(connectorId), jobId)
+        {
+            ["Kind"] = state.Kind.ToString(),
+            ["SegmentId"] = state.SegmentId,
+            ["BlobName"] = state.BlobName,
+            ["Offset"] = state.Offset,
+            ["Lines"] = state.Lines,
+            ["Enqueued"] = state.Enqueued,
+            ["Skipped"] = state.Skipped,
+            ["Done"] = state.Done,
+        };
+        try
+        {
+            await (etag == default
+                ? Table.AddEntityAsync(entity, cancellationToken)
+                : Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken));
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+}
