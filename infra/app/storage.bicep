@@ -14,6 +14,8 @@ param queueNames array = [
   'planhat-users-poison'
   'planhat-intake'
   'planhat-intake-poison'
+  'planhat-extracts'
+  'planhat-extracts-poison'
 ]
 
 @description('Tables created up front (Core creates the others on first use).')
