@@ -37,6 +37,7 @@ public static class TriggerTable
     public const string AccountsQueue = "planhat-accounts";
     public const string UsersQueue = "planhat-users";
     public const string IntakeQueue = "planhat-intake";
+    public const string WebhooksQueue = "planhat-webhooks";
 
     public const string SmartNotifier = nameof(SmartNotifier);
     public const string SplitNotification = nameof(SplitNotification);
@@ -58,6 +59,8 @@ public static class TriggerTable
     public const string FetchUsersNow = nameof(FetchUsersNow);
     public const string Batch = nameof(Batch);
     public const string BatchAccounts = nameof(BatchAccounts);
+    public const string PlanhatWebhook = nameof(PlanhatWebhook);
+    public const string IncomingWebhookObject = nameof(IncomingWebhookObject);
 
     /// <summary>Default cron expressions (six fields, seconds first) when the setting is absent.</summary>
     public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>
@@ -89,6 +92,8 @@ public static class TriggerTable
         new(FetchUsersNow, TriggerKind.Http, ["POST"], "fetch/users"),
         new(Batch, TriggerKind.Http, ["POST"], "batch"),
         new(BatchAccounts, TriggerKind.Http, ["POST"], "batch-accounts"),
+        new(PlanhatWebhook, TriggerKind.Http, ["POST"], "webhooks/planhat/{connectorId}"), // a Planhat Automation's "Call a webhook"
+        new(IncomingWebhookObject, TriggerKind.Queue, Queue: WebhooksQueue),
     ];
 
     public static TriggerDefinition Get(string name) =>

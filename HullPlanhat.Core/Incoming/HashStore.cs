@@ -2,11 +2,21 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using HullPlanhat.Core.Storage;
+using HullPlanhat.Core.TwoWay;
 
 namespace HullPlanhat.Core.Incoming;
 
-/// <summary>What was last accepted by Hull for one Planhat object: its hash and, for companies, its account claims.</summary>
-public sealed record StoredHash(string Hash, JsonObject? Claims);
+/// <summary>
+/// What was last accepted by Hull for one Planhat object: its hash, per-field fingerprints and, for
+/// companies, its account claims; and what this connector wrote to the object since (<see cref="EchoRecorder"/>).
+/// A row holding only a write has no hash: Hull never received that object.
+/// </summary>
+public sealed record StoredHash(string? Hash, JsonObject? Claims)
+{
+    public IReadOnlyDictionary<string, string>? Fields { get; init; }
+
+    public WrittenFields? Written { get; init; }
+}
 
 /// <summary>
 /// The <c>hashes</c> table: partition = connector + object type, row = Planhat <c>_id</c>. Company
@@ -16,8 +26,8 @@ public sealed record StoredHash(string Hash, JsonObject? Claims);
 public sealed class HashStore(StorageClients storage)
 {
     private const int ReadParallelism = 32;
-    private static readonly string[] Columns = ["Hash", "Claims"];
-    private static readonly string[] RangeColumns = ["RowKey", "Hash", "Claims"];
+    private static readonly string[] Columns = ["Hash", "Claims", "Fields", EchoRecorder.FieldsColumn, EchoRecorder.AtColumn];
+    private static readonly string[] RangeColumns = ["RowKey", .. Columns];
 
     private TableClient Table => storage.Table(StorageNames.HashesTable);
 
@@ -78,15 +88,30 @@ public sealed class HashStore(StorageClients storage)
 
     private static void Add(string rowKey, TableEntity entity, Dictionary<string, string> ids, ConcurrentDictionary<string, StoredHash> found)
     {
-        if (ids.TryGetValue(rowKey, out var id) && entity.GetString("Hash") is { } hash)
+        if (!ids.TryGetValue(rowKey, out var id))
         {
-            found[id] = new StoredHash(hash, entity.GetString("Claims") is { } claims ? JsonNode.Parse(claims) as JsonObject : null);
+            return;
+        }
+
+        var written = FieldFingerprints.Parse(entity.GetString(EchoRecorder.FieldsColumn)) is { } fields && entity.GetDateTimeOffset(EchoRecorder.AtColumn) is { } at
+            ? new WrittenFields(fields, at)
+            : null;
+        if (entity.GetString("Hash") is { } hash || written is not null)
+        {
+            found[id] = new StoredHash(entity.GetString("Hash"), entity.GetString("Claims") is { } claims ? JsonNode.Parse(claims) as JsonObject : null)
+            {
+                Fields = FieldFingerprints.Parse(entity.GetString("Fields")),
+                Written = written,
+            };
         }
     }
 
     private static string Quote(string value) => value.Replace("'", "''", StringComparison.Ordinal);
 
-    /// <summary>Records objects Hull accepted, in table transactions of up to 100 rows.</summary>
+    /// <summary>
+    /// Records objects Hull accepted (or that were found to be this connector's own write), in table
+    /// transactions of up to 100 rows. Replacing the row also clears the write it was compared with.
+    /// </summary>
     public async Task SaveAsync(string connectorId, IncomingKind kind, IEnumerable<IncomingObject> accepted, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
@@ -97,6 +122,7 @@ public sealed class HashStore(StorageClients storage)
             {
                 ["Hash"] = g.Last().Hash,
                 ["Claims"] = kind == IncomingKind.Companies ? g.Last().Claims.ToJsonString() : null,
+                ["Fields"] = FieldFingerprints.Serialize(g.Last().Fields),
             }))
             .ToList();
         await Parallel.ForEachAsync(actions.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hull;
+using HullPlanhat.Core.Incoming;
 using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Planhat;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Core.Telemetry;
+using HullPlanhat.Core.TwoWay;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +24,7 @@ public sealed class CompanyFlusher(
     SyncStateStore syncState,
     RowFailureHandler failures,
     HullFirehoseClient firehose,
+    EchoRecorder echoes,
     IOptions<PlanhatOptions> planhatOptions,
     IOptions<OutboxOptions> outboxOptions,
     ProductMetrics metrics,
@@ -71,6 +74,7 @@ public sealed class CompanyFlusher(
 
         await syncState.SaveAsync(connector.Id, OutboxObjectTypes.Company,
             succeeded.Select(s => (s.Row.HullId, new SyncState(s.Row.Hash, s.PlanhatId, s.Row.Payload["externalId"]?.ToString(), s.Row.Version))), cancellationToken);
+        await echoes.RecordAsync(connector.Id, IncomingKind.Companies, succeeded.Select(s => (s.PlanhatId, s.Row.Payload)), cancellationToken);
         await outbox.CompleteAsync(succeeded.Select(s => s.Row), cancellationToken);
         metrics.Synced(OutboxObjectTypes.Company, "outgoing", succeeded.Count);
         logger.FlushCompleted(OutboxObjectTypes.Company, rows.Count, succeeded.Count, rows.Count - succeeded.Count, counted.Calls);

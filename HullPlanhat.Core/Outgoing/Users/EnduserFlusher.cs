@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hull;
+using HullPlanhat.Core.Incoming;
 using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Outgoing.Outbox;
 using HullPlanhat.Core.Planhat;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Core.Telemetry;
+using HullPlanhat.Core.TwoWay;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +26,7 @@ public sealed class EnduserFlusher(
     SyncStateStore syncState,
     RowFailureHandler failures,
     HullFirehoseClient firehose,
+    EchoRecorder echoes,
     IOptions<PlanhatOptions> planhatOptions,
     IOptions<OutboxOptions> outboxOptions,
     TimeProvider clock,
@@ -106,6 +109,7 @@ public sealed class EnduserFlusher(
         await syncState.SaveAsync(connector.Id, OutboxObjectTypes.Enduser,
             written.Select(w => (w.Staged.Row.HullId, new SyncState(w.Staged.Row.Hash, w.PlanhatId, EnduserMapper.Text(w.Staged.Row.Payload, "externalId"), w.Staged.Row.Version))),
             cancellationToken);
+        await echoes.RecordAsync(connector.Id, IncomingKind.Endusers, written.Select(w => (w.PlanhatId, w.Staged.Item!)), cancellationToken);
 
         // Events go after their enduser, so Planhat can attribute them; a failed enduser keeps its events staged.
         var accepted = staged.Where(s => s.Item is null).Concat(written.Select(w => w.Staged)).Select(s => s.Row).ToList();
