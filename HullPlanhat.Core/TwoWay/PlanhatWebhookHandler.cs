@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.Intake;
 using HullPlanhat.Core.InternalApi;
@@ -34,7 +33,7 @@ public sealed class PlanhatWebhookHandler(ConnectorRegistry connectors, QueueWri
         }
 
         using var scope = logger.ForConnector(connector.Id, connector.Organization);
-        var expected = connector.PrivateSettings[WebhookSecret.Setting] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        var expected = connector.Settings.PlanhatWebhookSecret;
         if (!WebhookSecret.Matches(expected, given))
         {
             return Reject(StatusCodes.Status401Unauthorized, Refused,

@@ -45,6 +45,8 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         [TriggerTable.FetchUsersNow] = nameof(OnDemandFetchesImportIntoHull),
         [TriggerTable.Batch] = nameof(BatchExtractsAreStreamedIntoTheQueues),
         [TriggerTable.BatchAccounts] = nameof(BatchExtractsAreStreamedIntoTheQueues),
+        [TriggerTable.PlanhatWebhook] = nameof(APlanhatWebhookForwardsTheChangedRecordToHull),
+        [TriggerTable.IncomingWebhookObject] = nameof(APlanhatWebhookForwardsTheChangedRecordToHull),
     };
 
     public static TheoryData<string> AppFunctions => new(FunctionsAppHost.Functions.Keys.Order());
@@ -302,6 +304,25 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         await WaitUntilAsync(() => Task.FromResult(app.Logs.For(connector.Id, "connector.batch.success").Count == 2), "the user extract was read");
         Assert.Equal(1, await app.DeliverQueueAsync(TriggerTable.OutgoingUser));
         Assert.Single(app.Logs.For(connector.Id, "outgoing.user.staged"));
+    }
+
+    private async Task APlanhatWebhookForwardsTheChangedRecordToHull()
+    {
+        var (connector, token) = await RegisteredConnectorAsync(new JsonObject { ["planhat_webhook_secret"] = "whsec-functions-1" });
+        var id = (await app.SandboxAdmin.SeedAsync(token, ObjectKind.Companies, [new JsonObject { ["name"] = "Hooked Co", ["externalId"] = "hooked-1" }]))[0];
+        var body = new JsonObject { ["model"] = "company", ["_id"] = id }.ToJsonString();
+
+        var refused = await app.InvokeHttpAsync(TriggerTable.PlanhatWebhook, HttpMethod.Post, $"webhooks/planhat/{connector.Id}?secret=wrong", body);
+        Assert.Equal(401, refused.StatusCode);
+        Assert.Equal(0, await app.DeliverQueueAsync(TriggerTable.IncomingWebhookObject));
+        Assert.Equal(400, (await app.InvokeHttpAsync(TriggerTable.PlanhatWebhook, HttpMethod.Post, $"webhooks/planhat/{connector.Id}?secret=whsec-functions-1", "{}")).StatusCode);
+
+        var accepted = await app.InvokeHttpAsync(TriggerTable.PlanhatWebhook, HttpMethod.Post, $"webhooks/planhat/{connector.Id}?secret=whsec-functions-1", body);
+        Assert.Equal(202, accepted.StatusCode);
+        Assert.Equal(1, await app.DeliverQueueAsync(TriggerTable.IncomingWebhookObject));
+        var account = Assert.Single(await app.SandboxAdmin.GetFirehoseAsync(connector.Id));
+        Assert.Equal("planhat:" + id, account.AsAccount!["anonymous_id"]!.ToString());
+        Assert.Equal("hooked-1", account.AsAccount!["external_id"]!.ToString());
     }
 
     private static string HullQuery(SandboxConnector connector, string? secret = null) =>
