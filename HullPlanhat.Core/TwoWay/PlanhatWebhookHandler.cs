@@ -6,6 +6,7 @@ using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace HullPlanhat.Core.TwoWay;
 
@@ -15,7 +16,12 @@ namespace HullPlanhat.Core.TwoWay;
 /// nothing enqueued); the body must name the records (else 400 with the reason); each is enqueued
 /// on <c>planhat-webhooks</c> and answered 202 at once. The secret is never logged.
 /// </summary>
-public sealed class PlanhatWebhookHandler(ConnectorRegistry connectors, QueueWriter queue, TimeProvider clock, ILogger<PlanhatWebhookHandler> logger) : IHttpFunction
+public sealed class PlanhatWebhookHandler(
+    ConnectorRegistry connectors,
+    StorageClients storage,
+    IOptions<TwoWayOptions> options,
+    TimeProvider clock,
+    ILogger<PlanhatWebhookHandler> logger) : IHttpFunction
 {
     public const string ConnectorRouteValue = "connectorId";
     public const string SecretHeader = "X-Webhook-Secret";
@@ -53,9 +59,13 @@ public sealed class PlanhatWebhookHandler(ConnectorRegistry connectors, QueueWri
         }
 
         var receivedAt = clock.GetUtcNow();
+        await storage.EnsureCreatedAsync();
+        var queue = storage.Queue(TriggerTable.WebhooksQueue);
+        // Tiny messages (no claim check), visible after the delay that lets our own flush record its write first.
         await Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (changed, ct) =>
-            await queue.SendAsync(TriggerTable.WebhooksQueue, JsonSerializer.Serialize(
-                new WebhookObjectMessage(connector.Id, changed.Kind.Name, changed.PlanhatId, receivedAt), TwoWayJsonContext.Default.WebhookObjectMessage), ct));
+            await queue.SendMessageAsync(JsonSerializer.Serialize(
+                new WebhookObjectMessage(connector.Id, changed.Kind.Name, changed.PlanhatId, receivedAt), TwoWayJsonContext.Default.WebhookObjectMessage),
+                visibilityTimeout: options.Value.WebhookDelay, cancellationToken: ct));
         logger.WebhookAccepted(objects.Count);
         return Results.Json(new OkAnswer(true), BatchAnswerJsonContext.Default.OkAnswer, statusCode: StatusCodes.Status202Accepted);
     }

@@ -319,7 +319,10 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
 
         var accepted = await app.InvokeHttpAsync(TriggerTable.PlanhatWebhook, HttpMethod.Post, $"webhooks/planhat/{connector.Id}?secret=whsec-functions-1", body);
         Assert.Equal(202, accepted.StatusCode);
-        Assert.Equal(1, await app.DeliverQueueAsync(TriggerTable.IncomingWebhookObject));
+        // The message becomes visible after TwoWay:WebhookDelay.
+        var delivered = 0;
+        await WaitUntilAsync(async () => (delivered += await app.DeliverQueueAsync(TriggerTable.IncomingWebhookObject)) > 0, "the webhook's message was delivered");
+        Assert.Equal(1, delivered);
         var account = Assert.Single(await app.SandboxAdmin.GetFirehoseAsync(connector.Id));
         Assert.Equal("planhat:" + id, account.AsAccount!["anonymous_id"]!.ToString());
         Assert.Equal("hooked-1", account.AsAccount!["external_id"]!.ToString());

@@ -53,6 +53,9 @@ public sealed class CompanyFlusher(
     {
         using var counted = calls.Begin();
         var outcomes = await UpsertCompaniesAsync(connection, rows, cancellationToken);
+        // At once, before Planhat's webhook for this write can come back.
+        await echoes.RecordAsync(connector.Id, IncomingKind.Companies,
+            rows.Zip(outcomes).Where(p => p.Second.Succeeded && p.Second.PlanhatId is not null).Select(p => (p.Second.PlanhatId!, p.First.Payload)), cancellationToken);
         await UpsertLicensesAsync(connection, rows, outcomes, cancellationToken);
 
         var succeeded = new List<(OutboxRow Row, string PlanhatId)>();
@@ -74,7 +77,6 @@ public sealed class CompanyFlusher(
 
         await syncState.SaveAsync(connector.Id, OutboxObjectTypes.Company,
             succeeded.Select(s => (s.Row.HullId, new SyncState(s.Row.Hash, s.PlanhatId, s.Row.Payload["externalId"]?.ToString(), s.Row.Version))), cancellationToken);
-        await echoes.RecordAsync(connector.Id, IncomingKind.Companies, succeeded.Select(s => (s.PlanhatId, s.Row.Payload)), cancellationToken);
         await outbox.CompleteAsync(succeeded.Select(s => s.Row), cancellationToken);
         metrics.Synced(OutboxObjectTypes.Company, "outgoing", succeeded.Count);
         logger.FlushCompleted(OutboxObjectTypes.Company, rows.Count, succeeded.Count, rows.Count - succeeded.Count, counted.Calls);

@@ -91,6 +91,9 @@ public sealed class EnduserFlusher(
 
         var writes = staged.Where(s => s.Item is not null).ToList();
         var outcomes = await upserter.UpsertAsync(connection, writes.Select(s => s.Item!).ToList(), cancellationToken);
+        // At once, before Planhat's webhook for this write can come back.
+        await echoes.RecordAsync(connector.Id, IncomingKind.Endusers,
+            writes.Zip(outcomes).Where(p => p.Second.Succeeded && p.Second.PlanhatId is not null).Select(p => (p.Second.PlanhatId!, p.First.Item!)), cancellationToken);
         var written = new List<(Staged Staged, string PlanhatId)>();
         foreach (var (entry, outcome) in writes.Zip(outcomes))
         {
@@ -109,7 +112,6 @@ public sealed class EnduserFlusher(
         await syncState.SaveAsync(connector.Id, OutboxObjectTypes.Enduser,
             written.Select(w => (w.Staged.Row.HullId, new SyncState(w.Staged.Row.Hash, w.PlanhatId, EnduserMapper.Text(w.Staged.Row.Payload, "externalId"), w.Staged.Row.Version))),
             cancellationToken);
-        await echoes.RecordAsync(connector.Id, IncomingKind.Endusers, written.Select(w => (w.PlanhatId, w.Staged.Item!)), cancellationToken);
 
         // Events go after their enduser, so Planhat can attribute them; a failed enduser keeps its events staged.
         var accepted = staged.Where(s => s.Item is null).Concat(written.Select(w => w.Staged)).Select(s => s.Row).ToList();
