@@ -10,6 +10,7 @@ public static class TwoWayServiceCollectionExtensions
     {
         services.AddOptions<TwoWayOptions>().BindConfiguration("TwoWay");
         services.AddSingleton<EchoRecorder>();
+        services.AddSingleton<ImportedState>();
         services.AddKeyedSingleton<IHttpFunction, PlanhatWebhookHandler>(TriggerTable.PlanhatWebhook);
         services.AddKeyedSingleton<IQueueFunction, WebhookObjectImporter>(TriggerTable.IncomingWebhookObject);
         return services;

@@ -202,6 +202,45 @@ public sealed class TwoWaySyncTests(ProductFixture product)
         Assert.Empty(await product.SandboxAdmin.GetFirehoseAsync(connector.Id));
     }
 
+    [Fact]
+    public async Task Planhat_values_coming_back_in_Hulls_notifications_cost_no_Planhat_write_but_a_change_made_in_Hull_is_written()
+    {
+        var connector = await ConnectorAsync();
+        var companyId = (await product.SandboxAdmin.SeedAsync(connector.PlanhatToken, ObjectKind.Companies,
+            [new JsonObject { ["name"] = "Origin Co", ["externalId"] = "origin-1", ["phase"] = "Live" }]))[0];
+        var enduserId = (await product.SandboxAdmin.SeedAsync(connector.PlanhatToken, ObjectKind.Endusers,
+            [new JsonObject { ["email"] = "ori@example.com", ["name"] = "Ori Gin", ["externalId"] = "user-ori", ["companyId"] = companyId }]))[0];
+        await product.RunFunctionAsync(TriggerTable.FetchCompanies);
+        await product.RunFunctionAsync(TriggerTable.FetchEndusers);
+        await product.SandboxAdmin.ResetCallsAsync(connector.PlanhatToken);
+
+        // Hull now holds Planhat's values (and planhat/id); its notifications bring them back.
+        var account = TestUsers.Account("origin-1", "Origin Co");
+        account["planhat/id"] = companyId;
+        (await connector.SendAccountsAsync([TestConnector.AccountMessage(account)])).EnsureSuccessStatusCode();
+        var user = TestUsers.User("ori", extra: new JsonObject { ["name"] = "Ori Gin", ["planhat/id"] = enduserId });
+        (await product.Sender.SendAsync(product.SmartNotifierUrl, NotificationBuilder.UserUpdate(connector.Hull, [TestUsers.Message(user, account)]))).EnsureSuccessStatusCode();
+        await ProductFixture.WaitUntilAsync(() => Task.FromResult(connector.Logs("outgoing.account.skip").Count == 1 && connector.Logs("outgoing.user.skip").Count == 1),
+            "both notifications were decided");
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+
+        Assert.Equal(Core.TwoWay.ImportedState.AlreadyInPlanhat, connector.Logs("outgoing.account.skip")[0]["Reason"]);
+        Assert.Equal(Core.TwoWay.ImportedState.AlreadyInPlanhat, connector.Logs("outgoing.user.skip")[0]["Reason"]);
+        Assert.Empty(await connector.PlanhatCallsAsync());
+
+        // The same notification again is free through the ordinary diff; a change made in Hull is written.
+        (await connector.SendAccountsAsync([TestConnector.AccountMessage(account)])).EnsureSuccessStatusCode();
+        await connector.WaitForAccountDecisionsAsync(2);
+        account["name"] = "Origin Co Renamed In Hull";
+        (await connector.SendAccountsAsync([TestConnector.AccountMessage(account)])).EnsureSuccessStatusCode();
+        await connector.WaitForAccountDecisionsAsync(3);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+
+        Assert.Contains(connector.Logs("outgoing.account.skip"), l => l["Reason"] == Core.Outgoing.SkipReasons.AlreadyInSync);
+        var company = Assert.Single(await connector.PlanhatAsync(ObjectKind.Companies));
+        Assert.Equal(("Origin Co Renamed In Hull", "Live"), (company["name"]!.ToString(), company["phase"]!.ToString()));
+    }
+
     private async Task<TestConnector> ConnectorAsync(string? secret = WebhookSecret)
     {
         var settings = TestUsers.Settings(new JsonObject { ["fetch_interval_users"] = "0", ["fetch_interval_accounts"] = "0" });
