@@ -69,8 +69,9 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
         return new PageOutcome(accepted.Count, mapped.Count - changed.Count, delivery.Requests, delivery.Error);
     }
 
+    // A row imported before fingerprints existed cannot tell our write from other changes: sent once.
     private bool IsEcho(IncomingObject item, StoredHash? row) =>
-        row?.Written is { } written && item.Fields is { } current
+        row?.Written is { } written && item.Fields is { } current && (row.Hash is null || row.Fields is not null)
         && EchoCheck.IsEcho(current, row.Hash is null ? null : row.Fields, written, item.UpdatedAt, twoWay.Value.ClockSkew);
 
     private void LogEchoes(IncomingKind kind, List<IncomingObject> echoes)
