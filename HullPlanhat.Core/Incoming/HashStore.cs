@@ -7,16 +7,14 @@ using HullPlanhat.Core.TwoWay;
 namespace HullPlanhat.Core.Incoming;
 
 /// <summary>
-/// What was last accepted by Hull for one Planhat object: its hash, per-field fingerprints and, for
-/// companies, its account claims; and what this connector wrote to the object since (<see cref="EchoRecorder"/>).
-/// A row holding only a write has no hash: Hull never received that object.
+/// What was last accepted by Hull for one Planhat object: its hash and, for companies, its account
+/// claims; and when this connector last wrote to the object (<see cref="EchoRecorder"/>). A row
+/// holding only a write has no hash: Hull never received that object.
 /// </summary>
-public sealed record StoredHash(string? Hash, JsonObject? Claims)
-{
-    public IReadOnlyDictionary<string, string>? Fields { get; init; }
+public sealed record StoredHash(string? Hash, JsonObject? Claims, DateTimeOffset? WrittenAt = null);
 
-    public WrittenFields? Written { get; init; }
-}
+/// <summary>The per-field fingerprints of a row: as Hull last received the object, and as this connector last wrote it.</summary>
+public sealed record StoredFields(IReadOnlyDictionary<string, string>? Imported, WrittenFields? Written);
 
 /// <summary>
 /// The <c>hashes</c> table: partition = connector + object type, row = Planhat <c>_id</c>. Company
@@ -26,8 +24,12 @@ public sealed record StoredHash(string? Hash, JsonObject? Claims)
 public sealed class HashStore(StorageClients storage)
 {
     private const int ReadParallelism = 32;
-    private static readonly string[] Columns = ["Hash", "Claims", "Fields", EchoRecorder.FieldsColumn, EchoRecorder.AtColumn];
+    private const int FieldsReadParallelism = 32;
+    // The fingerprints are read only for the few objects that need them (ReadFieldsAsync): an unchanged page stays small.
+    private static readonly string[] Columns = ["Hash", "Claims", EchoRecorder.AtColumn];
     private static readonly string[] RangeColumns = ["RowKey", .. Columns];
+    private static readonly string[] FieldColumns = [FieldsColumn, EchoRecorder.FieldsColumn, EchoRecorder.AtColumn];
+    private const string FieldsColumn = "Fields";
 
     private TableClient Table => storage.Table(StorageNames.HashesTable);
 
@@ -93,17 +95,32 @@ public sealed class HashStore(StorageClients storage)
             return;
         }
 
-        var written = FieldFingerprints.Parse(entity.GetString(EchoRecorder.FieldsColumn)) is { } fields && entity.GetDateTimeOffset(EchoRecorder.AtColumn) is { } at
-            ? new WrittenFields(fields, at)
-            : null;
-        if (entity.GetString("Hash") is { } hash || written is not null)
+        var writtenAt = entity.GetDateTimeOffset(EchoRecorder.AtColumn);
+        if (entity.GetString("Hash") is not null || writtenAt is not null)
         {
-            found[id] = new StoredHash(entity.GetString("Hash"), entity.GetString("Claims") is { } claims ? JsonNode.Parse(claims) as JsonObject : null)
-            {
-                Fields = FieldFingerprints.Parse(entity.GetString("Fields")),
-                Written = written,
-            };
+            found[id] = new StoredHash(entity.GetString("Hash"), entity.GetString("Claims") is { } claims ? JsonNode.Parse(claims) as JsonObject : null, writtenAt);
         }
+    }
+
+    /// <summary>The fingerprints of a few objects' rows (point reads in parallel); objects without a row are left out.</summary>
+    public async Task<IReadOnlyDictionary<string, StoredFields>> ReadFieldsAsync(string connectorId, IncomingKind kind, IEnumerable<string> planhatIds, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var partition = Partition(connectorId, kind);
+        var found = new ConcurrentDictionary<string, StoredFields>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(planhatIds.Distinct(StringComparer.Ordinal),
+            new ParallelOptions { MaxDegreeOfParallelism = FieldsReadParallelism, CancellationToken = cancellationToken }, async (id, ct) =>
+            {
+                var response = await Table.GetEntityIfExistsAsync<TableEntity>(partition, TableKeys.Encode(id), FieldColumns, ct);
+                if (response.HasValue && response.Value is { } entity)
+                {
+                    var written = FieldFingerprints.Parse(entity.GetString(EchoRecorder.FieldsColumn)) is { } fields && entity.GetDateTimeOffset(EchoRecorder.AtColumn) is { } at
+                        ? new WrittenFields(fields, at)
+                        : null;
+                    found[id] = new StoredFields(FieldFingerprints.Parse(entity.GetString(FieldsColumn)), written);
+                }
+            });
+        return found;
     }
 
     private static string Quote(string value) => value.Replace("'", "''", StringComparison.Ordinal);
@@ -122,7 +139,7 @@ public sealed class HashStore(StorageClients storage)
             {
                 ["Hash"] = g.Last().Hash,
                 ["Claims"] = kind == IncomingKind.Companies ? g.Last().Claims.ToJsonString() : null,
-                ["Fields"] = FieldFingerprints.Serialize(g.Last().Fields),
+                [FieldsColumn] = FieldFingerprints.Serialize(g.Last().Fields),
             }))
             .ToList();
         await Parallel.ForEachAsync(actions.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },

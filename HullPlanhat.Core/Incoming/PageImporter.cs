@@ -29,7 +29,7 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
         var mapped = await MapAsync(kind, page, links, cancellationToken);
         var stored = await hashes.ReadAsync(connector.Id, kind, mapped.Select(o => o.PlanhatId), cancellationToken);
         var differing = mapped.Where(o => !stored.TryGetValue(o.PlanhatId, out var row) || row.Hash != o.Hash).ToList();
-        var echoes = differing.Where(o => IsEcho(o, stored.GetValueOrDefault(o.PlanhatId))).ToList();
+        var echoes = await EchoesAsync(connector, kind, differing, stored, cancellationToken);
         var changed = differing.Except(echoes).ToList();
         if (echoes.Count > 0)
         {
@@ -69,10 +69,24 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
         return new PageOutcome(accepted.Count, mapped.Count - changed.Count, delivery.Requests, delivery.Error);
     }
 
+    /// <summary>The differing objects this connector wrote to, whose difference is only that write.</summary>
+    private async Task<List<IncomingObject>> EchoesAsync(ConnectorRecord connector, IncomingKind kind, List<IncomingObject> differing,
+        IReadOnlyDictionary<string, StoredHash> stored, CancellationToken cancellationToken)
+    {
+        var candidates = differing.Where(o => stored.GetValueOrDefault(o.PlanhatId)?.WrittenAt is not null && o.Fields is not null).ToList();
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        var fields = await hashes.ReadFieldsAsync(connector.Id, kind, candidates.Select(o => o.PlanhatId), cancellationToken);
+        return candidates.Where(o => fields.TryGetValue(o.PlanhatId, out var row) && IsEcho(o, stored[o.PlanhatId].Hash is null, row)).ToList();
+    }
+
     // A row imported before fingerprints existed cannot tell our write from other changes: sent once.
-    private bool IsEcho(IncomingObject item, StoredHash? row) =>
-        row?.Written is { } written && item.Fields is { } current && (row.Hash is null || row.Fields is not null)
-        && EchoCheck.IsEcho(current, row.Hash is null ? null : row.Fields, written, item.UpdatedAt, twoWay.Value.ClockSkew);
+    private bool IsEcho(IncomingObject item, bool neverSent, StoredFields row) =>
+        row.Written is { } written && (neverSent || row.Imported is not null)
+        && EchoCheck.IsEcho(item.Fields!, neverSent ? null : row.Imported, written, item.UpdatedAt, twoWay.Value.ClockSkew);
 
     private void LogEchoes(IncomingKind kind, List<IncomingObject> echoes)
     {

@@ -21,8 +21,8 @@ public sealed class ImportedState(HashStore hashes)
             return false;
         }
 
-        var stored = await hashes.ReadAsync(connectorId, kind, [planhatId], cancellationToken);
-        if (!stored.TryGetValue(planhatId, out var row) || row.Hash is null || row.Fields is not { } imported)
+        var stored = await hashes.ReadFieldsAsync(connectorId, kind, [planhatId], cancellationToken);
+        if (!stored.TryGetValue(planhatId, out var row) || row.Imported is not { } imported)
         {
             return false;
         }
