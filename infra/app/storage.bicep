@@ -14,6 +14,8 @@ param queueNames array = [
   'planhat-users-poison'
   'planhat-intake'
   'planhat-intake-poison'
+  'planhat-webhooks'
+  'planhat-webhooks-poison'
 ]
 
 @description('Tables created up front (Core creates the others on first use).')
