@@ -9,6 +9,7 @@ using HullPlanhat.Core.Outgoing.Outbox;
 using HullPlanhat.Core.Planhat;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Core.Telemetry;
+using HullPlanhat.Core.TwoWay;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -64,6 +65,7 @@ public static class ServiceCollectionExtensions
         services.AddInternalApi();
         services.AddConnectorSecretProtection(configuration);
         services.AddHullInstallRoutes();
+        services.AddTwoWay();
         return services;
     }
 

@@ -19,12 +19,13 @@ internal sealed class SandboxState : IDisposable
     {
         var clock = new SandboxClock(options.TimeProvider);
         var stamper = new ObjectStamper(new ObjectIdGenerator(options.TimeProvider), clock);
-        var objects = new TenantObjects(stamper);
+        Webhooks = new WebhookSender();
+        var objects = new TenantObjects(stamper, Webhooks);
         Tenants = new TenantStore(options.TimeProvider, options.RequestsPerMinute);
         Keys = new HullKeys(options.TimeProvider);
         Connectors = new ConnectorRegistry();
         _gate = new PlanhatGate(Tenants, clock, options.RequestsPerMinute);
-        _planhat = new PlanhatEndpoints(objects, new BulkUpsert(stamper), options.MaxPageSize);
+        _planhat = new PlanhatEndpoints(objects, new BulkUpsert(stamper, Webhooks), options.MaxPageSize);
         _analytics = new AnalyticsEndpoints(Tenants, clock);
         _hull = new HullEndpoints(Keys, new FirehoseSink(Connectors, clock), Connectors);
         TenantAdmin = new TenantAdminEndpoints(Tenants, objects);
@@ -34,6 +35,8 @@ internal sealed class SandboxState : IDisposable
     }
 
     public TenantStore Tenants { get; }
+
+    public WebhookSender Webhooks { get; }
 
     public HullKeys Keys { get; }
 
@@ -52,5 +55,9 @@ internal sealed class SandboxState : IDisposable
         _hullInstall.Map(app);
     }
 
-    public void Dispose() => Keys.Dispose();
+    public void Dispose()
+    {
+        Keys.Dispose();
+        Webhooks.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 }

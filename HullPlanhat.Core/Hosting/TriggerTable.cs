@@ -38,6 +38,7 @@ public static class TriggerTable
     public const string UsersQueue = "planhat-users";
     public const string IntakeQueue = "planhat-intake";
     public const string ExtractsQueue = "planhat-extracts";
+    public const string WebhooksQueue = "planhat-webhooks";
 
     public const string SmartNotifier = nameof(SmartNotifier);
     public const string SplitNotification = nameof(SplitNotification);
@@ -60,6 +61,8 @@ public static class TriggerTable
     public const string Batch = nameof(Batch);
     public const string BatchAccounts = nameof(BatchAccounts);
     public const string ImportExtract = nameof(ImportExtract);
+    public const string PlanhatWebhook = nameof(PlanhatWebhook);
+    public const string IncomingWebhookObject = nameof(IncomingWebhookObject);
 
     /// <summary>Default cron expressions (six fields, seconds first) when the setting is absent.</summary>
     public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>
@@ -92,6 +95,8 @@ public static class TriggerTable
         new(Batch, TriggerKind.Http, ["POST"], "batch"),
         new(BatchAccounts, TriggerKind.Http, ["POST"], "batch-accounts"),
         new(ImportExtract, TriggerKind.Queue, Queue: ExtractsQueue),
+        new(PlanhatWebhook, TriggerKind.Http, ["POST"], "webhooks/planhat/{connectorId}"), // a Planhat Automation's "Call a webhook"
+        new(IncomingWebhookObject, TriggerKind.Queue, Queue: WebhooksQueue),
     ];
 
     public static TriggerDefinition Get(string name) =>

@@ -46,6 +46,9 @@ public sealed record ConnectorSettings
     [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public int FetchIntervalUsers { get; set; } = 180;
 
+    /// <summary>The shared secret Planhat's webhook must present (issue 16); none: webhooks are refused.</summary>
+    [JsonPropertyName("planhat_webhook_secret")] public string? PlanhatWebhookSecret { get; init; }
+
     /// <summary>A blank token is as good as none (the original only checked for undefined; bug 12.16).</summary>
     [JsonIgnore]
     public bool HasAccessToken => !string.IsNullOrWhiteSpace(PersonalAccessToken);

@@ -10,7 +10,14 @@ namespace HullPlanhat.Core.Incoming;
 /// <param name="Claims">The subject's identity claims (account claims for a company, user claims for an enduser).</param>
 /// <param name="Entries">Entries that must reach Hull in the same request (a user's traits and its account link).</param>
 /// <param name="Hash">See <see cref="IncomingHash"/>.</param>
-public sealed record IncomingObject(string PlanhatId, JsonObject Claims, IReadOnlyList<FirehoseEntry> Entries, string Hash);
+public sealed record IncomingObject(string PlanhatId, JsonObject Claims, IReadOnlyList<FirehoseEntry> Entries, string Hash)
+{
+    /// <summary>Per-field fingerprints of the Planhat object (<see cref="TwoWay.FieldFingerprints"/>).</summary>
+    public IReadOnlyDictionary<string, string>? Fields { get; init; }
+
+    /// <summary>Planhat's <c>updatedAt</c>, as it came.</summary>
+    public string? UpdatedAt { get; init; }
+}
 
 /// <summary>
 /// Planhat company → Hull account and enduser → Hull user (§6.3, §6.4), plus the link of each user
@@ -104,7 +111,11 @@ public static class IncomingMapper
         }
 
         FirehoseEntry[] entries = [FirehoseEntry.AccountTraits(claims, Traits(company, IncomingKind.Companies))];
-        return new IncomingObject(company["_id"]!.ToString(), claims, entries, IncomingHash.Of(entries));
+        return new IncomingObject(company["_id"]!.ToString(), claims, entries, IncomingHash.Of(entries))
+        {
+            Fields = TwoWay.FieldFingerprints.OfImported(company, IncomingKind.Companies),
+            UpdatedAt = UpdatedAt(company),
+        };
     }
 
     /// <param name="enduser">The Planhat enduser.</param>
@@ -121,8 +132,15 @@ public static class IncomingMapper
         FirehoseEntry[] entries = companyClaims is { Count: > 0 }
             ? [traits, FirehoseEntry.Link(claims, (JsonObject)companyClaims.DeepClone())]
             : [traits];
-        return new IncomingObject(enduser["_id"]!.ToString(), claims, entries, IncomingHash.Of(entries));
+        return new IncomingObject(enduser["_id"]!.ToString(), claims, entries, IncomingHash.Of(entries))
+        {
+            Fields = TwoWay.FieldFingerprints.OfImported(enduser, IncomingKind.Endusers, companyClaims is { Count: > 0 } ? companyClaims : null),
+            UpdatedAt = UpdatedAt(enduser),
+        };
     }
+
+    private static string? UpdatedAt(JsonObject source) =>
+        source["updatedAt"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     /// <summary>The company id an enduser points at, if any.</summary>
     public static string? CompanyId(JsonObject enduser) => Truthy(enduser["companyId"]);

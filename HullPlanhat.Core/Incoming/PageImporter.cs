@@ -3,27 +3,40 @@ using HullPlanhat.Core.Hull;
 using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Core.Telemetry;
+using HullPlanhat.Core.TwoWay;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace HullPlanhat.Core.Incoming;
 
 /// <summary>What one page did.</summary>
 /// <param name="Sent">Objects Hull accepted.</param>
-/// <param name="Unchanged">Objects whose hash matched the stored one.</param>
+/// <param name="Unchanged">Objects whose hash matched the stored one, or that differed only by this connector's own write.</param>
 /// <param name="Error">Why Hull did not take all changed objects; the page must be retried.</param>
 public sealed record PageOutcome(int Sent, int Unchanged, int FirehoseRequests, string? Error);
 
 /// <summary>
 /// One Planhat page → Hull: map, compare each object's hash with the stored one, send only new or
-/// changed objects, and store the hash of exactly those Hull accepted.
+/// changed objects, and store the hash of exactly those Hull accepted. An object that differs only
+/// by what this connector wrote to Planhat (<see cref="EchoCheck"/>) is not sent; its hash is stored.
 /// </summary>
-public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, ProductMetrics metrics, ILogger<PageImporter> logger)
+public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, IOptions<TwoWayOptions> twoWay, ProductMetrics metrics, ILogger<PageImporter> logger)
 {
+    public const string OwnWrite = "The object differs from what Hull has only by what this connector wrote to Planhat.";
+
     public async Task<PageOutcome> ImportAsync(ConnectorRecord connector, IncomingKind kind, IReadOnlyList<JsonObject> page, CompanyLinks? links, CancellationToken cancellationToken)
     {
         var mapped = await MapAsync(kind, page, links, cancellationToken);
         var stored = await hashes.ReadAsync(connector.Id, kind, mapped.Select(o => o.PlanhatId), cancellationToken);
-        var changed = mapped.Where(o => !stored.TryGetValue(o.PlanhatId, out var row) || row.Hash != o.Hash).ToList();
+        var differing = mapped.Where(o => !stored.TryGetValue(o.PlanhatId, out var row) || row.Hash != o.Hash).ToList();
+        var echoes = await EchoesAsync(connector, kind, differing, stored, cancellationToken);
+        var changed = differing.Except(echoes).ToList();
+        if (echoes.Count > 0)
+        {
+            await hashes.SaveAsync(connector.Id, kind, echoes, cancellationToken);
+            LogEchoes(kind, echoes);
+        }
+
         if (changed.Count == 0)
         {
             return new PageOutcome(0, mapped.Count, 0, null);
@@ -40,7 +53,7 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
 
         foreach (var item in accepted)
         {
-            var change = stored.ContainsKey(item.PlanhatId) ? "changed" : "new";
+            var change = stored.TryGetValue(item.PlanhatId, out var row) && row.Hash is not null ? "changed" : "new";
             if (kind == IncomingKind.Companies)
             {
                 using var scope = logger.ForAccount(item.Claims);
@@ -54,6 +67,43 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
         }
 
         return new PageOutcome(accepted.Count, mapped.Count - changed.Count, delivery.Requests, delivery.Error);
+    }
+
+    /// <summary>The differing objects this connector wrote to, whose difference is only that write.</summary>
+    private async Task<List<IncomingObject>> EchoesAsync(ConnectorRecord connector, IncomingKind kind, List<IncomingObject> differing,
+        IReadOnlyDictionary<string, StoredHash> stored, CancellationToken cancellationToken)
+    {
+        var candidates = differing.Where(o => stored.GetValueOrDefault(o.PlanhatId)?.WrittenAt is not null && o.Fields is not null).ToList();
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        var fields = await hashes.ReadFieldsAsync(connector.Id, kind, candidates.Select(o => o.PlanhatId), cancellationToken);
+        return candidates.Where(o => fields.TryGetValue(o.PlanhatId, out var row) && IsEcho(o, stored[o.PlanhatId].Hash is null, row)).ToList();
+    }
+
+    // A row imported before fingerprints existed cannot tell our write from other changes: sent once.
+    private bool IsEcho(IncomingObject item, bool neverSent, StoredFields row) =>
+        row.Written is { } written && (neverSent || row.Imported is not null)
+        && EchoCheck.IsEcho(item.Fields!, neverSent ? null : row.Imported, written, item.UpdatedAt, twoWay.Value.ClockSkew);
+
+    private void LogEchoes(IncomingKind kind, List<IncomingObject> echoes)
+    {
+        foreach (var item in echoes)
+        {
+            metrics.Skipped(kind.Name, "own write");
+            if (kind == IncomingKind.Companies)
+            {
+                using var scope = logger.ForAccount(item.Claims);
+                logger.IncomingAccountSkipped(item.PlanhatId, OwnWrite);
+            }
+            else
+            {
+                using var scope = logger.ForUser(item.Claims);
+                logger.IncomingUserSkipped(item.PlanhatId, OwnWrite);
+            }
+        }
     }
 
     private static async Task<List<IncomingObject>> MapAsync(IncomingKind kind, IReadOnlyList<JsonObject> page, CompanyLinks? links, CancellationToken cancellationToken)

@@ -2,12 +2,14 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.Hull;
+using HullPlanhat.Core.Incoming;
 using HullPlanhat.Core.Json;
 using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Outgoing.Outbox;
 using HullPlanhat.Core.Planhat;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Core.Telemetry;
+using HullPlanhat.Core.TwoWay;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +24,7 @@ public sealed class OutgoingAccountHandler(
     PlanhatUsersCache planhatUsers,
     SyncStateStore syncState,
     OutboxStore outbox,
+    ImportedState imported,
     IOptions<PlanhatOptions> planhatOptions,
     ProductMetrics metrics,
     ILogger<OutgoingAccountHandler> logger) : IQueueFunction
@@ -88,6 +91,16 @@ public sealed class OutgoingAccountHandler(
         }
 
         var hullPlanhatId = HullAttributePath.Read(account, "planhat.id")?.ToString();
+        if (licenses.Licenses is not { Count: > 0 } && await imported.HoldsAsync(connector.Id, IncomingKind.Companies, hullPlanhatId ?? accepted?.PlanhatId, company, cancellationToken))
+        {
+            // Planhat's own values coming back: remember them as written, so the next notification is free.
+            await syncState.SaveAsync(connector.Id, OutboxObjectTypes.Company,
+                [(hullId, new SyncState(hash, hullPlanhatId ?? accepted?.PlanhatId, company["externalId"]?.ToString(), version))], cancellationToken);
+            await outbox.RemoveUnlessNewerAsync(connector.Id, OutboxObjectTypes.Company, hullId, version, cancellationToken);
+            Skip(ImportedState.AlreadyInPlanhat);
+            return;
+        }
+
         var staged = await outbox.StageNewestAsync(new OutboxRow
         {
             ConnectorId = connector.Id,

@@ -12,6 +12,9 @@ public sealed record SandboxTenant(string Token, string TenantId, int RequestsPe
 /// <summary>Body of <c>PUT /_sandbox/tenants/{token}/rate-limit</c>.</summary>
 public sealed record RateLimitRequest(int? RequestsPerMinute);
 
+/// <summary>Body of <c>PUT /_sandbox/tenants/{token}/webhook</c>: where the tenant's Automation posts changes.</summary>
+public sealed record WebhookRequest(string? Url);
+
 /// <summary>Body of <c>POST /_sandbox/hull/sign</c>.</summary>
 public sealed record SignRequest([property: JsonPropertyName("notification_id")] string? NotificationId, bool Forged = false);
 

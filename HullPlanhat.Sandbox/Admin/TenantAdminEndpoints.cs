@@ -24,6 +24,8 @@ public sealed class TenantAdminEndpoints
         group.MapGet("/{token}", (string token) => WithTenant(token, t => Results.Json(Describe(t))));
         group.MapPut("/{token}/faults", SetFaults);
         group.MapPut("/{token}/rate-limit", SetRateLimit);
+        group.MapPut("/{token}/webhook", SetWebhook);
+        group.MapDelete("/{token}/webhook", (string token) => WithTenant(token, t => { t.WebhookUrl = null; return Results.NoContent(); }));
         group.MapGet("/{token}/calls", (string token) => WithTenant(token, t => Results.Json(t.Calls.Snapshot())));
         group.MapDelete("/{token}/calls", (string token) => WithTenant(token, t => { t.Calls.Clear(); return Results.NoContent(); }));
         group.MapGet("/{token}/objects/{type}", (string token, string type) => WithKind(token, type, ListObjects));
@@ -91,6 +93,23 @@ public sealed class TenantAdminEndpoints
         var request = await AdminJson.ReadAsync<RateLimitRequest>(ctx);
         tenant.RateLimit.Reset(request?.RequestsPerMinute);
         return Results.Json(Describe(tenant));
+    }
+
+    private async Task<IResult> SetWebhook(HttpContext ctx, string token)
+    {
+        if (_tenants.ByToken(token) is not { } tenant)
+        {
+            return UnknownTenant();
+        }
+
+        var request = await AdminJson.ReadAsync<WebhookRequest>(ctx);
+        if (!Uri.TryCreate(request?.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            return JsonResults.Error(400, "url must be an absolute http(s) URL");
+        }
+
+        tenant.WebhookUrl = url;
+        return Results.NoContent();
     }
 
     private IResult ListObjects(Tenant tenant, ObjectKind kind) =>

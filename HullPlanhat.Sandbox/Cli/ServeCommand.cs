@@ -17,6 +17,12 @@ internal static class ServeCommand
 
         await using var server = await SandboxServer.StartAsync(options);
         server.CreateTenant(DemoTenant.Token, DemoTenant.TenantId, users: DemoTenant.Users());
+        var webhook = args.Get("webhook") is { } url ? new Uri(url) : null;
+        if (webhook is not null)
+        {
+            using var admin = server.CreateClient();
+            await admin.SetWebhookAsync(DemoTenant.Token, webhook);
+        }
 
         var table = new Table().AddColumn("What").AddColumn("URL / value");
         table.AddRow("Base address", server.BaseAddress.ToString());
@@ -27,6 +33,7 @@ internal static class ServeCommand
         table.AddRow("Admin API", new Uri(server.BaseAddress, "_sandbox").ToString());
         table.AddRow("Demo Planhat token", DemoTenant.Token);
         table.AddRow("Demo tenant id", DemoTenant.TenantId);
+        table.AddRow("Webhook on company/enduser changes", webhook is null ? "none (--webhook URL)" : webhook.GetLeftPart(UriPartial.Path));
         table.AddRow("Requests per minute", options.RequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         AnsiConsole.Write(new Rule("[green]Hull ⇄ Planhat sandbox[/]"));
         AnsiConsole.Write(table);

@@ -55,6 +55,11 @@ public sealed class SandboxClient : IDisposable
     public Task<SandboxTenant> GetTenantAsync(string token, CancellationToken ct = default) =>
         SendAsync<SandboxTenant>(HttpMethod.Get, $"_sandbox/tenants/{Esc(token)}", null, ct);
 
+    /// <summary>Makes the tenant's Planhat call <paramref name="url"/> when a company or enduser changes (null: stop).</summary>
+    public Task SetWebhookAsync(string token, Uri? url, CancellationToken ct = default) => url is null
+        ? SendAsync(HttpMethod.Delete, $"_sandbox/tenants/{Esc(token)}/webhook", null, ct)
+        : SendAsync(HttpMethod.Put, $"_sandbox/tenants/{Esc(token)}/webhook", new JsonObject { ["url"] = url.ToString() }, ct);
+
     public Task SetFaultsAsync(string token, FaultConfig faults, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Put, $"_sandbox/tenants/{Esc(token)}/faults", JsonSerializer.SerializeToNode(faults, Json), ct);
 

@@ -12,8 +12,13 @@ public sealed class BulkUpsert
 {
     public const int MaxItems = 5000;
     private readonly ObjectStamper _stamper;
+    private readonly WebhookSender? _webhooks;
 
-    public BulkUpsert(ObjectStamper stamper) => _stamper = stamper;
+    public BulkUpsert(ObjectStamper stamper, WebhookSender? webhooks = null)
+    {
+        _stamper = stamper;
+        _webhooks = webhooks;
+    }
 
     public sealed record Outcome(int Status, JsonObject Body);
 
@@ -92,6 +97,7 @@ public sealed class BulkUpsert
         }
 
         result.Updated++;
+        _webhooks?.Changed(tenant, collection.Kind, existing);
         result.UpdatesKeys.Add(ObjectRules.Keys(existing));
         result.Modified.Add(existing["_id"]!.GetValue<string>());
     }
@@ -107,6 +113,7 @@ public sealed class BulkUpsert
         _stamper.StampNew(item, keepId: false);
         ObjectRules.Enrich(tenant, collection.Kind, item);
         collection.Add(item);
+        _webhooks?.Changed(tenant, collection.Kind, item);
         result.Created++;
         result.InsertsKeys.Add(ObjectRules.Keys(item));
         result.UpsertedIds.Add(item["_id"]!.GetValue<string>());

@@ -29,6 +29,9 @@ public sealed class Tenant
 
     public CallLog Calls { get; } = new();
 
+    /// <summary>Where the tenant's Automation posts company and enduser changes (<see cref="WebhookSender"/>); null: none.</summary>
+    public Uri? WebhookUrl { get; set; }
+
     /// <summary>Recorded analytics activities (guarded by <see cref="Sync"/>).</summary>
     public List<JsonObject> Activities { get; } = [];
 

@@ -7,8 +7,13 @@ namespace HullPlanhat.Sandbox.Planhat;
 public sealed class TenantObjects
 {
     private readonly ObjectStamper _stamper;
+    private readonly WebhookSender? _webhooks;
 
-    public TenantObjects(ObjectStamper stamper) => _stamper = stamper;
+    public TenantObjects(ObjectStamper stamper, WebhookSender? webhooks = null)
+    {
+        _stamper = stamper;
+        _webhooks = webhooks;
+    }
 
     /// <summary>Outcome of a write: the stored object's JSON, or an error status and message.</summary>
     public sealed record WriteResult(int Status, string? Json, string? Error)
@@ -67,6 +72,7 @@ public sealed class TenantObjects
             _stamper.StampNew(body, keepId: false);
             ObjectRules.Enrich(tenant, kind, body);
             tenant[kind].Add(body);
+            _webhooks?.Changed(tenant, kind, body);
             return WriteResult.Ok(body);
         }
     }
@@ -94,6 +100,7 @@ public sealed class TenantObjects
                 _stamper.Touch(obj);
                 return true;
             });
+            _webhooks?.Changed(tenant, kind, existing);
             return WriteResult.Ok(existing);
         }
     }
@@ -138,6 +145,7 @@ public sealed class TenantObjects
                 _stamper.Touch(obj);
                 return true;
             });
+            _webhooks?.Changed(tenant, kind, existing);
             return existing.ToJsonString();
         }
     }

@@ -46,6 +46,8 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         [TriggerTable.Batch] = nameof(BatchExtractsAreStreamedIntoTheQueues),
         [TriggerTable.BatchAccounts] = nameof(BatchExtractsAreStreamedIntoTheQueues),
         [TriggerTable.ImportExtract] = nameof(BatchExtractsAreStreamedIntoTheQueues),
+        [TriggerTable.PlanhatWebhook] = nameof(APlanhatWebhookForwardsTheChangedRecordToHull),
+        [TriggerTable.IncomingWebhookObject] = nameof(APlanhatWebhookForwardsTheChangedRecordToHull),
     };
 
     public static TheoryData<string> AppFunctions => new(FunctionsAppHost.Functions.Keys.Order());
@@ -307,6 +309,28 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         Assert.Equal(2, app.Logs.For(connector.Id, "connector.batch.success").Count);
         Assert.Equal(1, await app.DeliverQueueAsync(TriggerTable.OutgoingUser));
         Assert.Single(app.Logs.For(connector.Id, "outgoing.user.staged"));
+    }
+
+    private async Task APlanhatWebhookForwardsTheChangedRecordToHull()
+    {
+        var (connector, token) = await RegisteredConnectorAsync(new JsonObject { ["planhat_webhook_secret"] = "whsec-functions-1" });
+        var id = (await app.SandboxAdmin.SeedAsync(token, ObjectKind.Companies, [new JsonObject { ["name"] = "Hooked Co", ["externalId"] = "hooked-1" }]))[0];
+        var body = new JsonObject { ["model"] = "company", ["_id"] = id }.ToJsonString();
+
+        var refused = await app.InvokeHttpAsync(TriggerTable.PlanhatWebhook, HttpMethod.Post, $"webhooks/planhat/{connector.Id}?secret=wrong", body);
+        Assert.Equal(401, refused.StatusCode);
+        Assert.Equal(0, await app.DeliverQueueAsync(TriggerTable.IncomingWebhookObject));
+        Assert.Equal(400, (await app.InvokeHttpAsync(TriggerTable.PlanhatWebhook, HttpMethod.Post, $"webhooks/planhat/{connector.Id}?secret=whsec-functions-1", "{}")).StatusCode);
+
+        var accepted = await app.InvokeHttpAsync(TriggerTable.PlanhatWebhook, HttpMethod.Post, $"webhooks/planhat/{connector.Id}?secret=whsec-functions-1", body);
+        Assert.Equal(202, accepted.StatusCode);
+        // The message becomes visible after TwoWay:WebhookDelay.
+        var delivered = 0;
+        await WaitUntilAsync(async () => (delivered += await app.DeliverQueueAsync(TriggerTable.IncomingWebhookObject)) > 0, "the webhook's message was delivered");
+        Assert.Equal(1, delivered);
+        var account = Assert.Single(await app.SandboxAdmin.GetFirehoseAsync(connector.Id));
+        Assert.Equal("planhat:" + id, account.AsAccount!["anonymous_id"]!.ToString());
+        Assert.Equal("hooked-1", account.AsAccount!["external_id"]!.ToString());
     }
 
     private static string HullQuery(SandboxConnector connector, string? secret = null) =>

@@ -16,6 +16,8 @@ param queueNames array = [
   'planhat-intake-poison'
   'planhat-extracts'
   'planhat-extracts-poison'
+  'planhat-webhooks'
+  'planhat-webhooks-poison'
 ]
 
 @description('Tables created up front (Core creates the others on first use).')

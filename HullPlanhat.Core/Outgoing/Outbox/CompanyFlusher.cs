@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hull;
+using HullPlanhat.Core.Incoming;
 using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Planhat;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Core.Telemetry;
+using HullPlanhat.Core.TwoWay;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +24,7 @@ public sealed class CompanyFlusher(
     SyncStateStore syncState,
     RowFailureHandler failures,
     HullFirehoseClient firehose,
+    EchoRecorder echoes,
     IOptions<PlanhatOptions> planhatOptions,
     IOptions<OutboxOptions> outboxOptions,
     ProductMetrics metrics,
@@ -50,6 +53,9 @@ public sealed class CompanyFlusher(
     {
         using var counted = calls.Begin();
         var outcomes = await UpsertCompaniesAsync(connection, rows, cancellationToken);
+        // At once, before Planhat's webhook for this write can come back.
+        await echoes.RecordAsync(connector.Id, IncomingKind.Companies,
+            rows.Zip(outcomes).Where(p => p.Second.Succeeded && p.Second.PlanhatId is not null).Select(p => (p.Second.PlanhatId!, p.First.Payload)), cancellationToken);
         await UpsertLicensesAsync(connection, rows, outcomes, cancellationToken);
 
         var succeeded = new List<(OutboxRow Row, string PlanhatId)>();

@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hull;
+using HullPlanhat.Core.Incoming;
 using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Outgoing.Outbox;
 using HullPlanhat.Core.Planhat;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Core.Telemetry;
+using HullPlanhat.Core.TwoWay;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +26,7 @@ public sealed class EnduserFlusher(
     SyncStateStore syncState,
     RowFailureHandler failures,
     HullFirehoseClient firehose,
+    EchoRecorder echoes,
     IOptions<PlanhatOptions> planhatOptions,
     IOptions<OutboxOptions> outboxOptions,
     TimeProvider clock,
@@ -88,6 +91,9 @@ public sealed class EnduserFlusher(
 
         var writes = staged.Where(s => s.Item is not null).ToList();
         var outcomes = await upserter.UpsertAsync(connection, writes.Select(s => s.Item!).ToList(), cancellationToken);
+        // At once, before Planhat's webhook for this write can come back.
+        await echoes.RecordAsync(connector.Id, IncomingKind.Endusers,
+            writes.Zip(outcomes).Where(p => p.Second.Succeeded && p.Second.PlanhatId is not null).Select(p => (p.Second.PlanhatId!, p.First.Item!)), cancellationToken);
         var written = new List<(Staged Staged, string PlanhatId)>();
         foreach (var (entry, outcome) in writes.Zip(outcomes))
         {

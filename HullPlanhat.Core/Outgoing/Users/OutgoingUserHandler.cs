@@ -2,10 +2,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.Hull;
+using HullPlanhat.Core.Incoming;
 using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Outgoing.Outbox;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Core.Telemetry;
+using HullPlanhat.Core.TwoWay;
 using Microsoft.Extensions.Logging;
 
 namespace HullPlanhat.Core.Outgoing.Users;
@@ -19,6 +21,7 @@ public sealed class OutgoingUserHandler(
     SyncStateStore syncState,
     EnduserOutbox outbox,
     SentEventLedger sentEvents,
+    ImportedState imported,
     ProductMetrics metrics,
     ILogger<OutgoingUserHandler> logger) : IQueueFunction
 {
@@ -65,6 +68,16 @@ public sealed class OutgoingUserHandler(
         var older = accepted is not null && ChangeVersion.IsOlder(version, accepted.Version);
         var changed = accepted?.Hash != hash && !older;
         var hullPlanhatId = Json.HullAttributePath.Read(user, "planhat.id")?.ToString();
+        var fromPlanhat = changed && company.PlanhatId is { } companyId
+            && await imported.HoldsAsync(connector.Id, IncomingKind.Endusers, hullPlanhatId ?? accepted?.PlanhatId, WithCompany(enduser, companyId), cancellationToken);
+        if (fromPlanhat)
+        {
+            // Planhat's own values coming back: remember them as written (the events, if any, still go).
+            changed = false;
+            await syncState.SaveAsync(connector.Id, OutboxObjectTypes.Enduser,
+                [(hullId, new SyncState(hash, hullPlanhatId ?? accepted?.PlanhatId, EnduserMapper.Text(enduser, "externalId"), version))], cancellationToken);
+        }
+
         var row = new OutboxRow
         {
             ConnectorId = connector.Id,
@@ -91,8 +104,15 @@ public sealed class OutgoingUserHandler(
         else
         {
             // Planhat has this enduser (or a newer change of it) already; only its events (if any) are left to send.
-            Skip(older ? SkipReasons.OlderChange : SkipReasons.AlreadyInSync);
+            Skip(older ? SkipReasons.OlderChange : fromPlanhat ? ImportedState.AlreadyInPlanhat : SkipReasons.AlreadyInSync);
         }
+    }
+
+    private static JsonObject WithCompany(JsonObject enduser, string companyId)
+    {
+        var item = (JsonObject)enduser.DeepClone();
+        item["companyId"] = companyId;
+        return item;
     }
 
     private IReadOnlyList<StagedEvent> StageableEvents(IReadOnlyList<StagedEvent> events, ConnectorSettings settings)
