@@ -60,16 +60,16 @@ public sealed class DeadLetterReplayer(
     public async Task<bool> DeleteAsync(string connectorId, string id, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
-        try
-        {
-            await Table.DeleteEntityAsync(TableKeys.Encode(connectorId), id, ETag.All, cancellationToken);
-            logger.DeadLetterDeleted(id);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
+        var partition = TableKeys.Encode(connectorId);
+        // Deleting an absent entity succeeds silently; an operator should hear that nothing was there.
+        if (!(await Table.GetEntityIfExistsAsync<TableEntity>(partition, id, ["RowKey"], cancellationToken)).HasValue)
         {
             return false;
         }
+
+        await Table.DeleteEntityAsync(partition, id, ETag.All, cancellationToken);
+        logger.DeadLetterDeleted(id);
+        return true;
     }
 
     private async Task<ReplayOutcome> ReplayOneAsync(string connectorId, TableEntity entity, CancellationToken cancellationToken)
