@@ -4,7 +4,7 @@ using HullPlanhat.Testing;
 
 // Prints throughput, Planhat-call and memory figures of the product running for real:
 // Azurite + the Sandbox's Planhat/Hull over HTTP (own process) + the SelfHost on Kestrel (this process).
-//   dotnet run -c Release --project HullPlanhat.Benchmarks -- [all | accounts N | users N | incoming N | intake N | batch N]
+//   dotnet run -c Release --project HullPlanhat.Benchmarks -- [all | accounts N | users N | incoming N | intake N | batch N | preview N]
 var scenario = args.ElementAtOrDefault(0) ?? "all";
 int Count(int fallback) => int.TryParse(args.ElementAtOrDefault(1), out var n) ? n : fallback;
 
@@ -38,4 +38,9 @@ if (scenario is "incoming" or "all")
 if (scenario is "batch" or "all")
 {
     await BatchScenario.RunAsync(product, args.Length > 1 ? [Count(200_000)] : [20_000, 200_000]);
+}
+
+if (scenario is "preview" or "all")
+{
+    await PreviewScenario.RunAsync(product, Count(10_000));
 }

@@ -29,6 +29,12 @@ public sealed class OperationsGate(ConnectorAuthenticator authenticator, Operati
         {
             result = await handle(connector);
         }
+        catch (Planhat.PlanhatApiException e)
+        {
+            // A read Planhat refused (a preview): its status and message, as the internal API passes them on.
+            logger.OperationsFailed(action, $"Planhat answered {(int)e.Status}.");
+            result = PlanhatAnswer.FromError(e.Status, e.Body);
+        }
         catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
             || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {

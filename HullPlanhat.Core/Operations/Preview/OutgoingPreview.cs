@@ -17,29 +17,32 @@ namespace HullPlanhat.Core.Operations.Preview;
 /// </summary>
 public sealed class OutgoingPreview(SyncStateStore syncState, SentEventLedger sentEvents, PlanhatUsersCache planhatUsers, PlanhatHeldObjects held)
 {
+    private const int Parallelism = 32;
+
     private sealed record Pending(int Index, string ObjectType, string HullId, JsonObject Payload, HeldKey Key, int Events);
 
     public async Task<IReadOnlyList<PreviewVerdict>> PreviewAsync(ConnectorRecord connector, PlanhatConnection connection, IReadOnlyList<JsonNode?> messages,
         bool withPayload, CancellationToken cancellationToken)
     {
         var verdicts = new PreviewVerdict?[messages.Count];
-        var pending = new List<Pending>();
-        for (var index = 0; index < messages.Count; index++)
-        {
-            var decided = messages[index] is not JsonObject message
-                ? (Verdict: new PreviewVerdict(index, "unknown", null, PreviewDecisions.Skip, $"Message #{index} is not a JSON object."), Pending: null)
-                : HullMessages.User(message) is { } user
-                    ? await UserAsync(connector, index, message, user, cancellationToken)
-                    : HullMessages.Account(message) is { } account
-                        ? await AccountAsync(connector, connection, index, message, account, cancellationToken)
-                        : (new PreviewVerdict(index, "unknown", null, PreviewDecisions.Skip, $"Message #{index} has no user or account object."), null);
-            verdicts[index] = decided.Verdict;
-            if (decided.Pending is { } p)
-            {
-                pending.Add(p);
-            }
-        }
+        var waiting = new Pending?[messages.Count];
 
+        // Each object's decision reads its own sync state: side by side, as the queue workers would.
+        await Parallel.ForEachAsync(Enumerable.Range(0, messages.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (index, ct) =>
+            {
+                var decided = messages[index] is not JsonObject message
+                    ? (Verdict: new PreviewVerdict(index, "unknown", null, PreviewDecisions.Skip, $"Message #{index} is not a JSON object."), Pending: null)
+                    : HullMessages.User(message) is { } user
+                        ? await UserAsync(connector, index, message, user, ct)
+                        : HullMessages.Account(message) is { } account
+                            ? await AccountAsync(connector, connection, index, message, account, ct)
+                            : (new PreviewVerdict(index, "unknown", null, PreviewDecisions.Skip, $"Message #{index} has no user or account object."), null);
+                verdicts[index] = decided.Verdict;
+                waiting[index] = decided.Pending;
+            });
+
+        var pending = waiting.OfType<Pending>().ToList();
         foreach (var group in pending.GroupBy(p => p.ObjectType))
         {
             var items = group.ToList();
