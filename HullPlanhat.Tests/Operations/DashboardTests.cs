@@ -68,14 +68,32 @@ public sealed partial class DashboardTests(ProductFixture product)
         Assert.DoesNotContain(connector.Hull.Secret, html);
     }
 
+    [Fact]
+    public async Task The_status_pages_buttons_call_the_operator_API()
+    {
+        var connector = await product.KnownConnectorAsync();
+        await product.SyncAccountsAsync(connector, TestUsers.Account("button-1"));
+
+        await using var page = await HeadlessChromium.OpenAsync(new Uri(product.BaseAddress, "dashboard?" + connector.HullQuery()));
+        await page.WaitForAsync("document.body.dataset.loaded", "the overview");
+        Assert.Equal("1", (await page.EvaluateAsync("document.querySelectorAll('#runs tr').length"))!.ToString());
+
+        await page.EvaluateAsync("document.getElementById('preview-incoming').click()");
+        var preview = JsonNode.Parse(await page.WaitForAsync("document.getElementById('result').textContent", "the incoming preview"))!;
+        Assert.Equal(2, preview["kinds"]!.AsArray().Count);
+
+        await page.EvaluateAsync("document.getElementById('resync-kind').value = 'accounts'; document.getElementById('result').textContent = ''; document.getElementById('resync').click()");
+        var resync = JsonNode.Parse(await page.WaitForAsync("document.getElementById('result').textContent", "the resync answer"))!;
+        Assert.Equal(1, resync["forgotten"]!["accounts"]!.GetValue<int>());
+        Assert.Single(connector.Logs("connector.resync"), l => l["Kind"] == "accounts" && l["Forgotten"] == "1");
+    }
+
     private static string Figure(string dom, string id) => Regex.Match(dom, $"id=\"{id}\"[^>]*>([^<]*)<").Groups[1].Value;
 
     /// <summary>The page's DOM after its scripts ran, from headless Chromium.</summary>
     private static async Task<string> RenderAsync(Uri url, bool mustRender = true)
     {
-        var browser = Environment.GetEnvironmentVariable("HULLPLANHAT_CHROMIUM")
-            ?? new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("No Chromium found: install the OS package (apt-get install -y chromium; build.sh test does) or set HULLPLANHAT_CHROMIUM.");
+        var browser = HeadlessChromium.Executable;
         var profile = Directory.CreateTempSubdirectory("hullplanhat-chromium-");
         try
         {
