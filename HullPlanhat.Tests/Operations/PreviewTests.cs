@@ -76,6 +76,14 @@ public sealed class PreviewTests(ProductFixture product)
         Assert.False(string.IsNullOrWhiteSpace(objects[1]!["reason"]?.ToString()));
         Assert.All(await connector.PlanhatCallsAsync(), c => Assert.Equal("GET", c.Method));
         Assert.Empty(await connector.PlanhatAsync(ObjectKind.Endusers));
+
+        // The real path: Ann is staged, Bob skipped with the reason the preview gave.
+        (await product.SendUsersAsync(connector, [
+            TestUsers.Message(ann, account),
+            NotificationBuilder.UserMessage(TestUsers.User("bob"), account, null, segments: [], accountSegments: [])])).EnsureSuccessStatusCode();
+        await connector.WaitForUserDecisionsAsync(2);
+        Assert.Single(connector.Logs("outgoing.user.staged"));
+        Assert.Equal(objects[1]!["reason"]!.ToString(), Assert.Single(connector.Logs("outgoing.user.skip"))["Reason"]);
     }
 
     [Fact]
