@@ -23,26 +23,50 @@ public sealed record PoisonMessage(string Queue, string Id, long DequeueCount, D
 /// </summary>
 public sealed class PoisonMessages(StorageClients storage, ClaimCheckReader claimChecks, OperationsMetrics metrics, ILogger<PoisonMessages> logger)
 {
-    /// <summary>Messages looked at per queue and request (32 per receive).</summary>
+    /// <summary>Messages looked at per queue and request (32 per receive); more are not listed or replayed in one request.</summary>
     public const int MaxScanned = 640;
 
     public static IReadOnlyList<string> Queues { get; } = TriggerTable.All.Where(t => t.Queue is not null).Select(t => t.Queue!).Distinct().ToList();
 
     public static bool IsKnown(string queue) => Queues.Contains(queue);
 
-    /// <summary>The connector's poison messages (peeked: the first 32 of each poison queue, Azure's peek limit).</summary>
+    /// <summary>
+    /// The connector's poison messages, among the first <see cref="MaxScanned"/> of each poison queue.
+    /// Received (a peek sees only 32, maybe all another connector's) and released at once after the scan.
+    /// </summary>
     public async Task<IReadOnlyList<PoisonMessage>> ListAsync(string connectorId, IEnumerable<string> queues, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
         var found = new List<PoisonMessage>();
         foreach (var queue in queues)
         {
-            PeekedMessage[] peeked = (await storage.Queue(StorageNames.PoisonQueue(queue)).PeekMessagesAsync(32, cancellationToken)).Value;
-            foreach (var message in peeked)
+            var poison = storage.Queue(StorageNames.PoisonQueue(queue));
+            var held = new List<QueueMessage>();
+            try
             {
-                if (await OwnerAndSummaryAsync(message.MessageText, cancellationToken) is { } owned && owned.ConnectorId == connectorId)
+                while (held.Count < MaxScanned)
                 {
-                    found.Add(new PoisonMessage(queue, message.MessageId, message.DequeueCount, message.InsertedOn, owned.Summary));
+                    QueueMessage[] batch = (await poison.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30), cancellationToken)).Value;
+                    if (batch.Length == 0)
+                    {
+                        break;
+                    }
+
+                    held.AddRange(batch);
+                    foreach (var message in batch)
+                    {
+                        if (await OwnerAndSummaryAsync(message.MessageText, cancellationToken) is { } owned && owned.ConnectorId == connectorId)
+                        {
+                            found.Add(new PoisonMessage(queue, message.MessageId, message.DequeueCount, message.InsertedOn, owned.Summary));
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var message in held)
+                {
+                    await ReleaseAsync(poison, message);
                 }
             }
         }
@@ -57,46 +81,67 @@ public sealed class PoisonMessages(StorageClients storage, ClaimCheckReader clai
         await storage.EnsureCreatedAsync();
         var poison = storage.Queue(StorageNames.PoisonQueue(queue));
         var done = new List<string>();
-        var scanned = 0;
-        while (scanned < MaxScanned && (ids is null || done.Count < ids.Count))
+        var others = new List<QueueMessage>(); // held invisible until the scan ends, so no receive returns them twice
+        try
         {
-            QueueMessage[] batch = (await poison.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30), cancellationToken)).Value;
-            if (batch.Length == 0)
+            while (others.Count + done.Count < MaxScanned && (ids is null || done.Count < ids.Count))
             {
-                break;
+                QueueMessage[] batch = (await poison.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30), cancellationToken)).Value;
+                if (batch.Length == 0)
+                {
+                    break;
+                }
+
+                foreach (var message in batch)
+                {
+                    var mine = (ids is null || ids.Contains(message.MessageId))
+                        && (await OwnerAndSummaryAsync(message.MessageText, cancellationToken))?.ConnectorId == connectorId;
+                    if (!mine)
+                    {
+                        others.Add(message);
+                        continue;
+                    }
+
+                    if (replay)
+                    {
+                        // As received: a claim check still points at its blob, which the handler releases once it succeeds.
+                        await storage.Queue(queue).SendMessageAsync(message.MessageText, cancellationToken);
+                        logger.PoisonReplayed(queue, message.MessageId);
+                        metrics.Replayed("poison", "enqueued");
+                    }
+                    else
+                    {
+                        await claimChecks.ReleaseAsync(message.MessageText, cancellationToken);
+                        logger.PoisonDeleted(queue, message.MessageId);
+                    }
+
+                    await poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                    done.Add(message.MessageId);
+                }
             }
-
-            scanned += batch.Length;
-            foreach (var message in batch)
+        }
+        finally
+        {
+            foreach (var message in others)
             {
-                var mine = (ids is null || ids.Contains(message.MessageId))
-                    && (await OwnerAndSummaryAsync(message.MessageText, cancellationToken))?.ConnectorId == connectorId;
-                if (!mine)
-                {
-                    // Visible again at once for whoever looks next.
-                    await poison.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
-                    continue;
-                }
-
-                if (replay)
-                {
-                    // As received: a claim check still points at its blob, which the handler releases once it succeeds.
-                    await storage.Queue(queue).SendMessageAsync(message.MessageText, cancellationToken);
-                    logger.PoisonReplayed(queue, message.MessageId);
-                    metrics.Replayed("poison", "enqueued");
-                }
-                else
-                {
-                    await claimChecks.ReleaseAsync(message.MessageText, cancellationToken);
-                    logger.PoisonDeleted(queue, message.MessageId);
-                }
-
-                await poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-                done.Add(message.MessageId);
+                await ReleaseAsync(poison, message);
             }
         }
 
         return done;
+    }
+
+    /// <summary>Visible again at once for whoever looks next (a message deleted meanwhile is gone already).</summary>
+    private static async Task ReleaseAsync(QueueClient poison, QueueMessage message)
+    {
+        try
+        {
+            await poison.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Taken by someone else.
+        }
     }
 
     private async Task<(string? ConnectorId, string Summary)?> OwnerAndSummaryAsync(string text, CancellationToken cancellationToken)
