@@ -4,6 +4,7 @@
 #   ./build.sh test    builds the solution (the Functions app included) and runs every test (own in-memory Azurite)
 #   ./build.sh bench   the figures of HullPlanhat.Benchmarks
 #   ./build.sh functions [publish]   build the Azure Functions app, or publish it to artifacts/functions + artifacts/functions.zip
+#   ./build.sh ops <command>   operator commands against a running connector (eng/ops.sh: runs, preview, replay, resync...)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -26,8 +27,19 @@ wait_for() { # url, what
   return 1
 }
 
+browser_deps() { # the status-page test drives Chromium from the OS packages
+  if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "${HULLPLANHAT_CHROMIUM:-}" ]; then return 0; fi
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null; }
+  else
+    echo "Chromium is missing (apt-get install -y chromium, or set HULLPLANHAT_CHROMIUM): the status-page test will fail." >&2
+  fi
+}
+
 cmd_test() {
   npm_deps
+  browser_deps
   dotnet build HullPlanhat.sln --nologo -v quiet -clp:ErrorsOnly
   local log; log=$(mktemp)
   set +e
@@ -131,5 +143,6 @@ case "${1:-}" in
   run) cmd_run ;;
   bench) shift; cmd_bench "$@" ;;
   functions) shift; eng/build-functions.sh "$@" ;;
-  *) sed -n '2,7p' "$0"; exit 2 ;;
+  ops) shift; eng/ops.sh "$@" ;;
+  *) sed -n '2,8p' "$0"; exit 2 ;;
 esac

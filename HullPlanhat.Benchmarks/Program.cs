@@ -4,7 +4,7 @@ using HullPlanhat.Testing;
 
 // Prints throughput, Planhat-call and memory figures of the product running for real:
 // Azurite + the Sandbox's Planhat/Hull over HTTP (own process) + the SelfHost on Kestrel (this process).
-//   dotnet run -c Release --project HullPlanhat.Benchmarks -- [all | accounts N | users N | incoming N | intake N | batch N | twoway N M]
+//   dotnet run -c Release --project HullPlanhat.Benchmarks -- [all | accounts N | users N | incoming N | intake N | batch N | twoway N M | preview N]
 var scenario = args.ElementAtOrDefault(0) ?? "all";
 int Count(int fallback) => int.TryParse(args.ElementAtOrDefault(1), out var n) ? n : fallback;
 
@@ -43,4 +43,9 @@ if (scenario is "batch" or "all")
 if (scenario is "twoway" or "all")
 {
     await TwoWayScenario.RunAsync(product, Count(10_000), int.TryParse(args.ElementAtOrDefault(2), out var changes) ? changes : 1000);
+}
+
+if (scenario is "preview" or "all")
+{
+    await PreviewScenario.RunAsync(product, Count(10_000));
 }

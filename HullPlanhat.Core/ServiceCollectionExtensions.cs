@@ -4,6 +4,7 @@ using HullPlanhat.Core.Incoming;
 using HullPlanhat.Core.Install;
 using HullPlanhat.Core.InternalApi;
 using HullPlanhat.Core.Intake;
+using HullPlanhat.Core.Operations;
 using HullPlanhat.Core.Outgoing;
 using HullPlanhat.Core.Outgoing.Outbox;
 using HullPlanhat.Core.Planhat;
@@ -66,6 +67,7 @@ public static class ServiceCollectionExtensions
         services.AddConnectorSecretProtection(configuration);
         services.AddHullInstallRoutes();
         services.AddTwoWay();
+        services.AddOperations();
         return services;
     }
 

@@ -64,6 +64,21 @@ public static class TriggerTable
     public const string PlanhatWebhook = nameof(PlanhatWebhook);
     public const string IncomingWebhookObject = nameof(IncomingWebhookObject);
 
+    // Operator tooling (Operations/): Basic auth + org like the internal API.
+    public const string Preview = nameof(Preview);
+    public const string PreviewIncoming = nameof(PreviewIncoming);
+    public const string Runs = nameof(Runs);
+    public const string RunErrors = nameof(RunErrors);
+    public const string DeadLetters = nameof(DeadLetters);
+    public const string DeadLettersReplay = nameof(DeadLettersReplay);
+    public const string DeadLetterDelete = nameof(DeadLetterDelete);
+    public const string PoisonMessages = nameof(PoisonMessages);
+    public const string PoisonReplay = nameof(PoisonReplay);
+    public const string PoisonDelete = nameof(PoisonDelete);
+    public const string Resync = nameof(Resync);
+    public const string Overview = nameof(Overview);
+    public const string Dashboard = nameof(Dashboard);
+
     /// <summary>Default cron expressions (six fields, seconds first) when the setting is absent.</summary>
     public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>
     {
@@ -97,6 +112,19 @@ public static class TriggerTable
         new(ImportExtract, TriggerKind.Queue, Queue: ExtractsQueue),
         new(PlanhatWebhook, TriggerKind.Http, ["POST"], "webhooks/planhat/{connectorId}"), // a Planhat Automation's "Call a webhook"
         new(IncomingWebhookObject, TriggerKind.Queue, Queue: WebhooksQueue),
+        new(Preview, TriggerKind.Http, ["POST"], "api/preview"),
+        new(PreviewIncoming, TriggerKind.Http, ["POST"], "api/preview/incoming"),
+        new(Runs, TriggerKind.Http, ["GET"], "api/runs"),
+        new(RunErrors, TriggerKind.Http, ["GET"], "api/runs/{runId}/errors"),
+        new(DeadLetters, TriggerKind.Http, ["GET"], "api/deadletters"),
+        new(DeadLettersReplay, TriggerKind.Http, ["POST"], "api/deadletters/replay"),
+        new(DeadLetterDelete, TriggerKind.Http, ["DELETE"], "api/deadletters/{id}"),
+        new(PoisonMessages, TriggerKind.Http, ["GET"], "api/poison"),
+        new(PoisonReplay, TriggerKind.Http, ["POST"], "api/poison/replay"),
+        new(PoisonDelete, TriggerKind.Http, ["DELETE"], "api/poison/{id}"),
+        new(Resync, TriggerKind.Http, ["POST"], "api/resync"),
+        new(Overview, TriggerKind.Http, ["GET"], "api/overview"),
+        new(Dashboard, TriggerKind.Http, ["GET"], "dashboard"),
     ];
 
     public static TriggerDefinition Get(string name) =>

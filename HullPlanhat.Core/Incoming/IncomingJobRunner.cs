@@ -19,6 +19,7 @@ public sealed class IncomingJobRunner(
     IOptions<IncomingOptions> options,
     IOptions<PlanhatOptions> planhatOptions,
     TimeProvider clock,
+    Operations.Runs.RunRecorder runs,
     ILogger<IncomingJobRunner> logger)
 {
     public async Task RunAsync(ConnectorRecord connector, IncomingKind kind, CancellationToken cancellationToken)
@@ -60,12 +61,14 @@ public sealed class IncomingJobRunner(
         }
 
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, claim.Lost);
+        await using var run = runs.Begin(kind.Function, connector.Id);
         try
         {
             await PageThroughAsync(connector, connection, kind, claim, running.Token);
             var ended = clock.GetUtcNow();
             await claim.SaveAsync(s => s with { Status = JobStatus.Completed, EndedAt = ended, LastCompletedAt = ended }, cancellationToken);
             var s = claim.State;
+            run.AddUnchanged(s.Unchanged - claimed.Unchanged);
             logger.IncomingJobSucceeded(kind.Name, s.JobId, s.StartedAt, ended, s.Pages, s.Fetched, s.Sent, s.Unchanged, s.PlanhatCalls, s.FirehoseRequests);
         }
         catch (Exception e) when (e is JobClaimLostException || (e is OperationCanceledException && claim.Lost.IsCancellationRequested))
@@ -76,6 +79,7 @@ public sealed class IncomingJobRunner(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.IncomingJobFailed(kind.Name, claim.State.JobId, claim.State.Offset, e.Message);
+            run.Fail(e.Message);
             await MarkFailedAsync(claim, e.Message);
         }
         catch (OperationCanceledException)

@@ -22,7 +22,9 @@ public sealed class DeadLetterStore(StorageClients storage, TimeProvider clock)
             ["Error"] = error.Length > 8000 ? error[..8000] : error,
             ["HullClaims"] = row.HullClaims.ToJsonString(),
             ["FailedAt"] = clock.GetUtcNow(),
+            ["Hash"] = row.Hash, ["PlanhatId"] = row.PlanhatId, ["Version"] = row.Version, // for a replay (Operations/DeadLetters)
         };
+        LargeText.Write(entity, "Context", row.Context?.ToJsonString());
         LargeText.Write(entity, "Payload", row.Payload.ToJsonString());
         LargeText.Write(entity, "Attachments", row.Attachments?.ToJsonString());
         await storage.Table(StorageNames.DeadLettersTable).UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);

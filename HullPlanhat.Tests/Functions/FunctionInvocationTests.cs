@@ -48,6 +48,19 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         [TriggerTable.ImportExtract] = nameof(BatchExtractsAreStreamedIntoTheQueues),
         [TriggerTable.PlanhatWebhook] = nameof(APlanhatWebhookForwardsTheChangedRecordToHull),
         [TriggerTable.IncomingWebhookObject] = nameof(APlanhatWebhookForwardsTheChangedRecordToHull),
+        [TriggerTable.Preview] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
+        [TriggerTable.PreviewIncoming] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
+        [TriggerTable.Runs] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
+        [TriggerTable.RunErrors] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
+        [TriggerTable.DeadLetters] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
+        [TriggerTable.DeadLettersReplay] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
+        [TriggerTable.DeadLetterDelete] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
+        [TriggerTable.PoisonMessages] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
+        [TriggerTable.PoisonReplay] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
+        [TriggerTable.PoisonDelete] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
+        [TriggerTable.Resync] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
+        [TriggerTable.Overview] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
+        [TriggerTable.Dashboard] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
     };
 
     public static TheoryData<string> AppFunctions => new(FunctionsAppHost.Functions.Keys.Order());
@@ -331,6 +344,58 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         var account = Assert.Single(await app.SandboxAdmin.GetFirehoseAsync(connector.Id));
         Assert.Equal("planhat:" + id, account.AsAccount!["anonymous_id"]!.ToString());
         Assert.Equal("hooked-1", account.AsAccount!["external_id"]!.ToString());
+    private async Task OperatorsPreviewReplayResyncAndOpenTheStatusPage()
+    {
+        var (connector, token) = await RegisteredConnectorAsync();
+        var org = "org=" + Uri.EscapeDataString(connector.Organization);
+        Assert.Equal(401, (await InternalAsync(TriggerTable.Runs, HttpMethod.Get, "api/runs", connector, query: org, secret: "wrong-secret")).StatusCode);
+        Assert.Equal(403, (await InternalAsync(TriggerTable.Overview, HttpMethod.Get, "api/overview", connector, query: "org=other.hullapp.io")).StatusCode);
+
+        var account = NotificationBuilder.AccountMessage(new JsonObject { ["id"] = "hull-ops-1", ["external_id"] = "ops-1", ["name"] = "Ops" },
+            accountSegments: [Segment("seg-accounts")]);
+        var preview = await InternalAsync(TriggerTable.Preview, HttpMethod.Post, "api/preview", connector, query: org,
+            body: new JsonObject { ["messages"] = new JsonArray(account.DeepClone()) }.ToJsonString());
+        Assert.Equal(200, preview.StatusCode);
+        Assert.Equal("create", preview.Json!["objects"]![0]!["decision"]!.ToString());
+        var incoming = await InternalAsync(TriggerTable.PreviewIncoming, HttpMethod.Post, "api/preview/incoming", connector, query: org + "&kind=companies");
+        Assert.Equal(0, incoming.Json!["kinds"]![0]!["wouldSend"]!.GetValue<int>());
+        Assert.All(await app.SandboxAdmin.GetCallsAsync(token), c => Assert.Equal("GET", c.Method));
+
+        // The real path, then its run in the history.
+        Assert.Equal(200, (await app.NotifyAsync(TriggerTable.SmartNotifier, "smart-notifier", NotificationBuilder.AccountUpdate(connector, [account]))).StatusCode);
+        await app.DeliverQueueAsync(TriggerTable.OutgoingAccount);
+        await app.InvokeTimerAsync(TriggerTable.FlushOutbox);
+        var runs = await InternalAsync(TriggerTable.Runs, HttpMethod.Get, "api/runs", connector, query: org);
+        var run = Assert.Single(runs.Json!["runs"]!.AsArray())!;
+        Assert.Equal(1, run["created"]!.GetValue<long>());
+        var errors = await InternalAsync(TriggerTable.RunErrors, HttpMethod.Get, $"api/runs/{run["id"]}/errors", connector, query: org);
+        Assert.Empty(errors.Json!["errors"]!.AsArray());
+
+        Assert.Empty((await InternalAsync(TriggerTable.DeadLetters, HttpMethod.Get, "api/deadletters", connector, query: org)).Json!["deadLetters"]!.AsArray());
+        Assert.Equal(0, (await InternalAsync(TriggerTable.DeadLettersReplay, HttpMethod.Post, "api/deadletters/replay", connector, query: org)).Json!["staged"]!.GetValue<int>());
+        Assert.Equal(404, (await InternalAsync(TriggerTable.DeadLetterDelete, HttpMethod.Delete, "api/deadletters/none", connector, query: org)).StatusCode);
+
+        var poison = new Azure.Storage.Queues.QueueClient(app.Configuration["AzureWebJobsStorage"], TriggerTable.AccountsQueue + "-poison",
+            new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        await poison.CreateIfNotExistsAsync();
+        string Poisoned(string id) => new JsonObject { ["connectorId"] = connector.Id, ["account"] = new JsonObject { ["id"] = id, ["external_id"] = id, ["name"] = id }, ["accountSegmentIds"] = new JsonArray("seg-accounts") }.ToJsonString();
+        await poison.SendMessageAsync(Poisoned("hull-ops-2"));
+        var doomed = (await poison.SendMessageAsync(Poisoned("hull-ops-3"))).Value.MessageId;
+        Assert.Equal(2, (await InternalAsync(TriggerTable.PoisonMessages, HttpMethod.Get, "api/poison", connector, query: org)).Json!["messages"]!.AsArray().Count);
+        Assert.Equal(200, (await InternalAsync(TriggerTable.PoisonDelete, HttpMethod.Delete, "api/poison/" + doomed, connector, query: org)).StatusCode);
+        var replayed = await InternalAsync(TriggerTable.PoisonReplay, HttpMethod.Post, "api/poison/replay", connector, query: org);
+        Assert.Single(replayed.Json!["replayed"]!.AsArray());
+        Assert.Equal(1, await app.DeliverQueueAsync(TriggerTable.OutgoingAccount));
+
+        var resync = await InternalAsync(TriggerTable.Resync, HttpMethod.Post, "api/resync", connector, query: org + "&kind=accounts");
+        Assert.Equal(1, resync.Json!["forgotten"]!["accounts"]!.GetValue<int>());
+
+        var overview = await InternalAsync(TriggerTable.Overview, HttpMethod.Get, "api/overview", connector, query: org);
+        Assert.Equal(1, overview.Json!["outbox"]!["depth"]!.GetValue<long>());
+        var page = await app.InvokeHttpAsync(TriggerTable.Dashboard, HttpMethod.Get, "dashboard?" + HullQuery(connector));
+        Assert.Equal(200, page.StatusCode);
+        Assert.Contains("frame-ancestors", page.Headers["Content-Security-Policy"].ToString());
+        Assert.Contains("<button id=\"resync\"", page.Body);
     }
 
     private static string HullQuery(SandboxConnector connector, string? secret = null) =>

@@ -23,6 +23,7 @@ public sealed class OutboxFlusher(
     IOptions<PlanhatOptions> planhatOptions,
     IOptions<OutboxOptions> outboxOptions,
     ProductMetrics metrics,
+    Operations.Runs.RunRecorder runs,
     ILogger<OutboxFlusher> logger) : ITimerFunction
 {
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -55,6 +56,7 @@ public sealed class OutboxFlusher(
         }
 
         using var scope = logger.ForConnector(connector.Id, connector.Organization);
+        await using var run = runs.Begin(TriggerTable.FlushOutbox, connector.Id);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(outboxOptions.Value.ConnectorTimeout);
         try
@@ -67,6 +69,7 @@ public sealed class OutboxFlusher(
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            run.Fail(budget.IsCancellationRequested ? "Timed out." : e.Message);
             logger.FunctionFailed(e, TriggerTable.FlushOutbox,
                 budget.IsCancellationRequested ? $"The flush took longer than {outboxOptions.Value.ConnectorTimeout}; the rest waits for the next run." : e.Message);
             return false;
