@@ -344,6 +344,8 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         var account = Assert.Single(await app.SandboxAdmin.GetFirehoseAsync(connector.Id));
         Assert.Equal("planhat:" + id, account.AsAccount!["anonymous_id"]!.ToString());
         Assert.Equal("hooked-1", account.AsAccount!["external_id"]!.ToString());
+    }
+
     private async Task OperatorsPreviewReplayResyncAndOpenTheStatusPage()
     {
         var (connector, token) = await RegisteredConnectorAsync();
