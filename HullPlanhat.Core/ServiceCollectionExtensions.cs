@@ -8,6 +8,7 @@ using HullPlanhat.Core.Outgoing;
 using HullPlanhat.Core.Outgoing.Outbox;
 using HullPlanhat.Core.Planhat;
 using HullPlanhat.Core.Storage;
+using HullPlanhat.Core.Storage.Batching;
 using HullPlanhat.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +31,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<PlanhatOptions>().Bind(configuration.GetSection("Planhat")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox")).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSingleton(new StorageClients(configuration));
+        services.AddSingleton(sp => new StorageClients(configuration, sp.GetRequiredService<StorageRequestMetrics>()));
         services.AddSingleton<ProductMetrics>();
         services.AddSingleton<ConnectorRegistry>();
         services.AddSingleton<QueueWriter>();
@@ -59,6 +60,7 @@ public static class ServiceCollectionExtensions
         services.AddKeyedSingleton<ITimerFunction, OutboxFlusher>(TriggerTable.FlushOutbox);
 
         services.AddIntake();
+        services.AddStorageBatching();
         services.AddOutgoingUsers();
         services.AddIncoming();
         services.AddInternalApi();

@@ -2,14 +2,17 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using HullPlanhat.Core.Storage;
+using HullPlanhat.Core.Storage.Batching;
 
 namespace HullPlanhat.Core.Outgoing.Outbox;
 
 /// <summary>
 /// The <c>outbox</c> table: one partition per connector, one row per staged object
-/// (row key <c>{type}_{hull id}</c>).
+/// (row key <c>{type}_{hull id}</c>). Queue workers' reads and writes of single rows are batched
+/// per partition (<see cref="TableBatchReader"/>, <see cref="TableGroupCommit"/>), so a row costs a
+/// share of a request, not a request.
 /// </summary>
-public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
+public sealed class OutboxStore(StorageClients storage, TimeProvider clock, TableGroupCommit commits, TableBatchReader reads)
 {
     private TableClient Table => storage.Table(StorageNames.OutboxTable);
 
@@ -45,9 +48,8 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
     /// <summary>The staged row of one object, or null.</summary>
     public async Task<OutboxRow?> FindAsync(string connectorId, string objectType, string hullId, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
-        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(connectorId), RowKey(objectType, hullId), cancellationToken: cancellationToken);
-        return response.HasValue && response.Value is { } entity ? FromEntity(entity) : null;
+        var entity = await reads.GetAsync(StorageNames.OutboxTable, TableKeys.Encode(connectorId), RowKey(objectType, hullId), cancellationToken);
+        return entity is null ? null : FromEntity(entity);
     }
 
     /// <summary>
@@ -56,12 +58,11 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
     /// </summary>
     public async Task<bool> TryWriteAsync(OutboxRow row, OutboxRow? replacing, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         try
         {
-            await (replacing is null
-                ? Table.AddEntityAsync(ToEntity(row), cancellationToken)
-                : Table.UpdateEntityAsync(ToEntity(row), replacing.ETag, TableUpdateMode.Replace, cancellationToken));
+            await commits.SubmitAsync(StorageNames.OutboxTable, replacing is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, ToEntity(row))
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(row), replacing.ETag), cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)

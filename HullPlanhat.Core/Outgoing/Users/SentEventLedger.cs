@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Azure;
 using HullPlanhat.Core.Outgoing.Outbox;
 using HullPlanhat.Core.Storage;
+using HullPlanhat.Core.Storage.Batching;
 
 namespace HullPlanhat.Core.Outgoing.Users;
 
@@ -11,7 +12,7 @@ namespace HullPlanhat.Core.Outgoing.Users;
 /// is not posted twice — Planhat does not deduplicate activities. Rows expire after
 /// <see cref="OutboxOptions.SentEventRetention"/>: Hull does not deliver an event again that late.
 /// </summary>
-public sealed class SentEventLedger(StorageClients storage)
+public sealed class SentEventLedger(StorageClients storage, TableBatchReader reads)
 {
     private TableClient Table => storage.Table(StorageNames.SyncStateTable);
 
@@ -23,18 +24,10 @@ public sealed class SentEventLedger(StorageClients storage)
             return events;
         }
 
-        await storage.EnsureCreatedAsync();
-        var unsent = new List<StagedEvent>();
-        foreach (var candidate in events)
-        {
-            var found = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(connectorId), RowKey(hullUserId, candidate.EventId), ["PartitionKey"], cancellationToken);
-            if (!found.HasValue)
-            {
-                unsent.Add(candidate);
-            }
-        }
-
-        return unsent;
+        // Batched with the other reads of the connector's partition (its sync-state rows included).
+        var partition = TableKeys.Encode(connectorId);
+        var found = await Task.WhenAll(events.Select(e => reads.GetAsync(StorageNames.SyncStateTable, partition, RowKey(hullUserId, e.EventId), cancellationToken)));
+        return events.Where((_, i) => found[i] is null).ToList();
     }
 
     /// <summary>Records sent events, in table transactions of up to 100 rows.</summary>
