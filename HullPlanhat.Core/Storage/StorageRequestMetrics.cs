@@ -34,6 +34,7 @@ public sealed class StorageRequestMetrics(IMeterFactory meters)
         "table" => method switch
         {
             "POST" when path.EndsWith("$batch", StringComparison.Ordinal) => "transaction",
+            "POST" when path.EndsWith("/Tables", StringComparison.Ordinal) => "create",
             "GET" when path.Contains("(PartitionKey=", StringComparison.Ordinal) => "point-read",
             "GET" => "query",
             "POST" => "insert",
