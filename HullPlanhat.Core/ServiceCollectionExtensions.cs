@@ -60,7 +60,7 @@ public static class ServiceCollectionExtensions
         services.AddKeyedSingleton<ITimerFunction, OutboxFlusher>(TriggerTable.FlushOutbox);
 
         services.AddIntake();
-        services.AddStorageBatching();
+        services.AddThroughput();
         services.AddOutgoingUsers();
         services.AddIncoming();
         services.AddInternalApi();

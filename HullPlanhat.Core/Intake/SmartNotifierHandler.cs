@@ -22,6 +22,7 @@ public sealed class SmartNotifierHandler(
     ConnectorCredentialVerifier credentials,
     ConnectorRegistry connectors,
     DeferredSplitter splitter,
+    QueueBackPressure backPressure,
     IOptions<HullOptions> hullOptions,
     IOptions<FlowControlOptions> flowControl,
     TimeProvider clock,
@@ -152,14 +153,14 @@ public sealed class SmartNotifierHandler(
         {
             await splitter.DeferAsync(configuration.Id, body, cancellationToken);
             logger.NotificationDeferred(count);
-            return (true, Answer(StatusCodes.Status200OK, flowControl.Value.Next(notification.Channel), []));
+            return (true, Answer(StatusCodes.Status200OK, await backPressure.NextAsync(notification.Channel, cancellationToken), []));
         }
 
         var split = NotificationSplitter.Split(notification, configuration.Id);
         DeferredSplitter.LogRejected(logger, notification.Channel, split.Rejected);
         await splitter.SendAllAsync(split.Messages, cancellationToken);
         logger.NotificationAccepted(notification.Channel, count, split.Messages.Count);
-        return (true, Answer(StatusCodes.Status200OK, flowControl.Value.Next(notification.Channel), split.Rejected.Take(MaxErrorsAnswered).Select(r => r.Reason).ToList()));
+        return (true, Answer(StatusCodes.Status200OK, await backPressure.NextAsync(notification.Channel, cancellationToken), split.Rejected.Take(MaxErrorsAnswered).Select(r => r.Reason).ToList()));
     }
 
     private FlowControl NextFlow(HullNotification notification) =>
