@@ -98,18 +98,26 @@ public static class ScaleScenario
 
         await hull.SendAsync(messages, notification, firstSize: 200);
         Console.WriteLine($"  {name}: sent in {time.Elapsed.TotalSeconds:F1} s (p95 {hull.Percentile(0.95):F0} ms)");
+        var progress = Stopwatch.StartNew();
         while (Logs.Count($"{log}.staged", $"{log}.skip") - decided < count)
         {
             await Task.Delay(100);
+            if (progress.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                Console.WriteLine($"  {name}: {Logs.Count($"{log}.staged", $"{log}.skip") - decided:N0} decided after {time.Elapsed.TotalSeconds:F0} s");
+                progress.Restart();
+            }
         }
 
         Console.WriteLine($"  {name}: decided in {time.Elapsed.TotalSeconds:F1} s");
         await stopFlushing.CancelAsync();
         await flusher;
+        Console.WriteLine($"  {name}: periodic flushes stopped at {time.Elapsed.TotalSeconds:F1} s");
         var outbox = new TableClient(bench.Product.Azurite.ConnectionString, StorageNames.OutboxTable);
         while (await outbox.QueryAsync<TableEntity>(e => e.PartitionKey == TableKeys.Encode(bench.Connector.Id), maxPerPage: 1, select: ["PartitionKey"]).AnyAsync())
         {
             await bench.Product.RunFunctionAsync(TriggerTable.FlushOutbox);
+            Console.WriteLine($"  {name}: flush run ended at {time.Elapsed.TotalSeconds:F1} s");
         }
 
         time.Stop();

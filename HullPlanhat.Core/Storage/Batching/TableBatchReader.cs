@@ -12,7 +12,10 @@ namespace HullPlanhat.Core.Storage.Batching;
 public sealed class TableBatchReader(StorageClients storage)
 {
     public const int MaxKeys = 14;
-    public const int MaxInFlight = 4;
+    public const int MaxInFlight = 2;
+
+    /// <summary>How long a query waits for more keys before it is sent (unless it is full).</summary>
+    public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(5);
 
     private readonly ConcurrentDictionary<(string Table, string Partition), Lane> lanes = new();
 
@@ -55,10 +58,25 @@ public sealed class TableBatchReader(StorageClients storage)
 
         private async Task DrainAsync()
         {
+            // Wait a moment for the batch to fill (unless it is full): a few ms per invocation, a fraction of the requests.
+            await LingerAsync();
             while (Take() is { Count: > 0 } batch)
             {
                 await ReadAsync(batch);
             }
+        }
+
+        private async Task LingerAsync()
+        {
+            lock (gate)
+            {
+                if (order.Count >= MaxKeys)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(Linger);
         }
 
         private Dictionary<string, List<TaskCompletionSource<TableEntity?>>> Take()

@@ -18,6 +18,9 @@ public sealed class TableGroupCommit(StorageClients storage)
     public const int MaxRows = 100;
     public const int MaxInFlight = 2;
 
+    /// <summary>How long a transaction waits for more rows before it is sent (unless it is full).</summary>
+    public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(10);
+
     private readonly ConcurrentDictionary<(string Table, string Partition), Lane> lanes = new();
 
     /// <summary>Commits <paramref name="action"/> with whatever else is waiting for its partition.</summary>
@@ -59,10 +62,25 @@ public sealed class TableGroupCommit(StorageClients storage)
 
         private async Task DrainAsync()
         {
+            // Wait a moment for the batch to fill (unless it is full): a few ms per invocation, a fraction of the requests.
+            await LingerAsync();
             while (Take() is { Count: > 0 } batch)
             {
                 await CommitAsync(batch);
             }
+        }
+
+        private async Task LingerAsync()
+        {
+            lock (gate)
+            {
+                if (waiting.Count >= MaxRows)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(Linger);
         }
 
         /// <summary>The next transaction: the oldest waiting writes, one per row (a later write of the same row waits its turn).</summary>
