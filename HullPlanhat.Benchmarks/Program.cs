@@ -15,6 +15,8 @@ await using var product = await ProductHost.StartAsync(
         ["Logging:Console:LogLevel:Default"] = "Warning",
         // Hull's account batches of 20 (the original's size) cost the intake's per-notification requests 10× per account.
         ["Hull:FlowControl:AccountSize"] = scenario == "scale" ? "200" : null,
+        // Azurite scans the whole queue on each receive and delete: keep its backlog far shallower than Azure's would need.
+        ["Hull:FlowControl:BackPressureDepth"] = scenario == "scale" ? "400" : null,
     },
     // The scale scenario counts lines without keeping them: a large run would hold every line.
     logs: scenario == "scale" ? new CapturedLogs(ScaleScenario.Logs.CountAndDrop)

@@ -166,9 +166,11 @@ public sealed class SmartNotifierHandler(
     private FlowControl NextFlow(HullNotification notification) =>
         notification.Channel is HullChannels.UserUpdate or HullChannels.AccountUpdate ? flowControl.Value.Next(notification.Channel) : FlowControlOptions.Unsupported;
 
+    // Storage's retry policy reports its last failures together (AggregateException): transient when each of them is.
     private static bool IsTransient(Exception e, CancellationToken cancellationToken) =>
         e is Azure.RequestFailedException { Status: not (400 or 404 or 409 or 412 or 413) } or HttpRequestException or IOException or TimeoutException
-        || e is OperationCanceledException && !cancellationToken.IsCancellationRequested;
+        || e is OperationCanceledException && !cancellationToken.IsCancellationRequested
+        || e is AggregateException { InnerExceptions.Count: > 0 } all && all.InnerExceptions.All(inner => IsTransient(inner, cancellationToken));
 
     private async Task ReleaseIfClaimedAsync(bool claimed, string? jti)
     {

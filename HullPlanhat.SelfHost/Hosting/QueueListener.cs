@@ -65,9 +65,9 @@ public sealed class QueueListener(
                 logger.LogWarning("Polling {Queue} failed: {Error}", function.Queue, e.Message);
                 messages = [];
             }
-            catch (OperationCanceledException)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
-                messages = [];
+                messages = []; // Shutting down.
             }
 
             if (batchSize > messages.Length)
