@@ -1,7 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
 using HullPlanhat.Core.Storage;
-using HullPlanhat.Core.Storage.Batching;
 
 namespace HullPlanhat.Core.Outgoing;
 
@@ -14,21 +13,24 @@ public sealed record SyncState(string Hash, string? PlanhatId, string? ExternalI
 /// accepted and its Planhat id (<c>{type}_{hull id}</c>), and Planhat ids by external id
 /// (<c>{type}ext_{external id}</c>) so endusers can find their company before Hull knows its id.
 /// </summary>
-/// A queue worker's read of one row shares a request with its neighbours' (<see cref="TableBatchReader"/>).
-public sealed class SyncStateStore(StorageClients storage, TableBatchReader reads)
+public sealed class SyncStateStore(StorageClients storage)
 {
     private TableClient Table => storage.Table(StorageNames.SyncStateTable);
 
     public async Task<SyncState?> GetAsync(string connectorId, string objectType, string hullId, CancellationToken cancellationToken)
     {
-        var e = await reads.GetAsync(StorageNames.SyncStateTable, TableKeys.Encode(connectorId), $"{objectType}_{TableKeys.Encode(hullId)}", cancellationToken);
-        return e is null ? null : new SyncState(e.GetString("Hash"), e.GetString("PlanhatId"), e.GetString("ExternalId"), e.GetInt64("Version") ?? 0);
+        await storage.EnsureCreatedAsync();
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(connectorId), $"{objectType}_{TableKeys.Encode(hullId)}", cancellationToken: cancellationToken);
+        return response.HasValue && response.Value is { } e
+            ? new SyncState(e.GetString("Hash"), e.GetString("PlanhatId"), e.GetString("ExternalId"), e.GetInt64("Version") ?? 0)
+            : null;
     }
 
     public async Task<string?> FindPlanhatIdByExternalIdAsync(string connectorId, string objectType, string externalId, CancellationToken cancellationToken)
     {
-        var e = await reads.GetAsync(StorageNames.SyncStateTable, TableKeys.Encode(connectorId), $"{objectType}ext_{TableKeys.Encode(externalId)}", cancellationToken);
-        return e?.GetString("PlanhatId");
+        await storage.EnsureCreatedAsync();
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(connectorId), $"{objectType}ext_{TableKeys.Encode(externalId)}", cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value!.GetString("PlanhatId") : null;
     }
 
     /// <summary>Records accepted objects, in table transactions of up to 100 rows.</summary>

@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HullPlanhat.Tests.Storage;
 
 /// <summary>
-/// Group commit and batched reads on Azurite: concurrent writers share transactions, yet each
+/// Group commit on Azurite: concurrent writers share transactions, yet each
 /// awaits its own row's outcome; the newest change of a row wins; a failed transaction fails
 /// every caller in it, so each queue message is retried.
 /// </summary>
@@ -86,29 +86,6 @@ public sealed class GroupCommitTests(ProductFixture product) : IDisposable
         unreachable.Dispose();
     }
 
-    [Fact]
-    public async Task Concurrent_point_reads_share_queries_and_each_gets_its_own_row()
-    {
-        var reads = new TableBatchReader(storage.Clients);
-        var partition = Guid.NewGuid().ToString("N");
-        await storage.Clients.EnsureCreatedAsync();
-        var table = storage.Clients.Table(StorageNames.SyncStateTable);
-        foreach (var chunk in Enumerable.Range(0, 100).Where(i => i % 2 == 0).Chunk(100))
-        {
-            await table.SubmitTransactionAsync(chunk.Select(i => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, $"k{i:D3}") { ["N"] = i })));
-        }
-
-        var before = storage.Count("table", "query") + storage.Count("table", "point-read");
-        var found = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => reads.GetAsync(StorageNames.SyncStateTable, partition, $"k{i:D3}", CancellationToken.None)));
-
-        for (var i = 0; i < 100; i++)
-        {
-            Assert.Equal(i % 2 == 0 ? i : null, found[i]?.GetInt32("N"));
-        }
-
-        Assert.InRange(storage.Count("table", "query") + storage.Count("table", "point-read") - before, 8, 30); // ≥ 100/14; one per row would be 100
-    }
-
     public void Dispose() => storage.Dispose();
 
     private static OutboxRow Row(string connectorId, string hullId, long version) => new()
@@ -158,7 +135,7 @@ public sealed class GroupCommitTests(ProductFixture product) : IDisposable
 
         public StorageClients Clients { get; }
 
-        public OutboxStore Outbox() => new(Clients, TimeProvider.System, new TableGroupCommit(Clients), new TableBatchReader(Clients));
+        public OutboxStore Outbox() => new(Clients, TimeProvider.System, new TableGroupCommit(Clients));
 
         public long Count(string service, string operation)
         {

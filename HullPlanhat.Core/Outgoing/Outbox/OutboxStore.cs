@@ -8,11 +8,10 @@ namespace HullPlanhat.Core.Outgoing.Outbox;
 
 /// <summary>
 /// The <c>outbox</c> table: one partition per connector, one row per staged object
-/// (row key <c>{type}_{hull id}</c>). Queue workers' reads and writes of single rows are batched
-/// per partition (<see cref="TableBatchReader"/>, <see cref="TableGroupCommit"/>), so a row costs a
-/// share of a request, not a request.
+/// (row key <c>{type}_{hull id}</c>). Queue workers' writes of single rows are group-committed per
+/// partition (<see cref="TableGroupCommit"/>), so a staged row costs a share of a transaction.
 /// </summary>
-public sealed class OutboxStore(StorageClients storage, TimeProvider clock, TableGroupCommit commits, TableBatchReader reads)
+public sealed class OutboxStore(StorageClients storage, TimeProvider clock, TableGroupCommit commits)
 {
     private TableClient Table => storage.Table(StorageNames.OutboxTable);
 
@@ -48,8 +47,9 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock, Tabl
     /// <summary>The staged row of one object, or null.</summary>
     public async Task<OutboxRow?> FindAsync(string connectorId, string objectType, string hullId, CancellationToken cancellationToken)
     {
-        var entity = await reads.GetAsync(StorageNames.OutboxTable, TableKeys.Encode(connectorId), RowKey(objectType, hullId), cancellationToken);
-        return entity is null ? null : FromEntity(entity);
+        await storage.EnsureCreatedAsync();
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(connectorId), RowKey(objectType, hullId), cancellationToken: cancellationToken);
+        return response.HasValue && response.Value is { } entity ? FromEntity(entity) : null;
     }
 
     /// <summary>

@@ -134,7 +134,7 @@ public sealed class EnduserFlusher(
         return true;
     }
 
-    /// <summary>Looks up the chunk's companies by external id all at once (the reads share requests), not one after another.</summary>
+    /// <summary>Looks up the chunk's companies by external id side by side, not one after another.</summary>
     private async Task FindCompanyIdsAsync(string connectorId, IReadOnlyList<OutboxRow> rows, Dictionary<string, string?> known, CancellationToken cancellationToken)
     {
         var missing = rows.Select(r => EnduserContext.FromJson(r.Context))
@@ -142,7 +142,9 @@ public sealed class EnduserFlusher(
             .Select(c => c.Company.ExternalId).OfType<string>()
             .Where(e => known.GetValueOrDefault(e) is null)
             .Distinct(StringComparer.Ordinal).ToList();
-        var found = await Task.WhenAll(missing.Select(e => syncState.FindPlanhatIdByExternalIdAsync(connectorId, OutboxObjectTypes.Company, e, cancellationToken)));
+        var found = new string?[missing.Count];
+        await Parallel.ForAsync(0, missing.Count, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (i, ct) => found[i] = await syncState.FindPlanhatIdByExternalIdAsync(connectorId, OutboxObjectTypes.Company, missing[i], ct));
         for (var i = 0; i < missing.Count; i++)
         {
             known[missing[i]] = found[i];

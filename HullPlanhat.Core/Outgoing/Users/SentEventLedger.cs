@@ -2,7 +2,6 @@ using Azure.Data.Tables;
 using Azure;
 using HullPlanhat.Core.Outgoing.Outbox;
 using HullPlanhat.Core.Storage;
-using HullPlanhat.Core.Storage.Batching;
 
 namespace HullPlanhat.Core.Outgoing.Users;
 
@@ -12,7 +11,7 @@ namespace HullPlanhat.Core.Outgoing.Users;
 /// is not posted twice — Planhat does not deduplicate activities. Rows expire after
 /// <see cref="OutboxOptions.SentEventRetention"/>: Hull does not deliver an event again that late.
 /// </summary>
-public sealed class SentEventLedger(StorageClients storage, TableBatchReader reads)
+public sealed class SentEventLedger(StorageClients storage)
 {
     private TableClient Table => storage.Table(StorageNames.SyncStateTable);
 
@@ -24,10 +23,10 @@ public sealed class SentEventLedger(StorageClients storage, TableBatchReader rea
             return events;
         }
 
-        // Batched with the other reads of the connector's partition (its sync-state rows included).
+        await storage.EnsureCreatedAsync();
         var partition = TableKeys.Encode(connectorId);
-        var found = await Task.WhenAll(events.Select(e => reads.GetAsync(StorageNames.SyncStateTable, partition, RowKey(hullUserId, e.EventId), cancellationToken)));
-        return events.Where((_, i) => found[i] is null).ToList();
+        var found = await Task.WhenAll(events.Select(e => Table.GetEntityIfExistsAsync<TableEntity>(partition, RowKey(hullUserId, e.EventId), ["PartitionKey"], cancellationToken)));
+        return events.Where((_, i) => !found[i].HasValue).ToList();
     }
 
     /// <summary>Records sent events, in table transactions of up to 100 rows.</summary>

@@ -4,11 +4,10 @@ namespace HullPlanhat.Core.Storage.Batching;
 
 public static class ThroughputServiceCollectionExtensions
 {
-    /// <summary>Throughput at scale (issue 13): storage requests counted, point reads batched, rows group-committed, back-pressure on Hull.</summary>
+    /// <summary>Throughput at scale (issue 13): storage requests counted, rows group-committed, back-pressure on Hull.</summary>
     public static IServiceCollection AddThroughput(this IServiceCollection services)
     {
         services.AddSingleton<StorageRequestMetrics>();
-        services.AddSingleton<TableBatchReader>();
         services.AddSingleton<TableGroupCommit>();
         services.AddSingleton<Intake.QueueBackPressure>();
         return services;
