@@ -14,7 +14,7 @@ public sealed class SelfHostOptions
 
     /// <summary>Messages handled at once per queue (a new batch is fetched when a batch's worth of them is done).</summary>
     [Range(1, 256)]
-    public int QueueConcurrency { get; set; } = 64;
+    public int QueueConcurrency { get; set; } = 32;
 
     /// <summary>As host.json's maxDequeueCount: then the message goes to the poison queue.</summary>
     [Range(1, 100)]
