@@ -28,9 +28,6 @@ public sealed class StorageClients
     {
         var queueOptions = WithRetry(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, requests?.For("queue"));
         var tableOptions = WithRetry(new TableClientOptions(), requests?.For("table"));
-        // Queue and table requests are small: one that gets no answer is retried after 30 s, not the default 100 s
-        // (an overloaded emulator sometimes never answers; every retried write is idempotent or conditional).
-        queueOptions.Retry.NetworkTimeout = tableOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
         var blobOptions = WithRetry(new BlobClientOptions(), requests?.For("blob"));
         var connectionString = configuration["AzureWebJobsStorage"];
         if (!string.IsNullOrWhiteSpace(connectionString))
