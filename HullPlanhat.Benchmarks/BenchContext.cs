@@ -27,7 +27,10 @@ public sealed class BenchContext(ProductHost product, SandboxConnector connector
 
     /// <summary>Signs through the Sandbox's admin API (it may run in another process) and posts to /smart-notifier.</summary>
     /// <returns>How long the product took to answer the POST (signing excluded).</returns>
-    public async Task<TimeSpan> SendAsync(string notificationJson)
+    public async Task<TimeSpan> SendAsync(string notificationJson) => (await PostAsync(notificationJson)).Elapsed;
+
+    /// <summary>As <see cref="SendAsync"/>, with the flow control the product answered.</summary>
+    public async Task<(TimeSpan Elapsed, JsonNode? FlowControl)> PostAsync(string notificationJson)
     {
         var notificationId = JsonNode.Parse(notificationJson)!["notification_id"]!.ToString();
         var signed = await product.SandboxAdmin.SignAsync(notificationId);
@@ -43,7 +46,7 @@ public sealed class BenchContext(ProductHost product, SandboxConnector connector
         using var response = await product.Http.SendAsync(request);
         time.Stop();
         response.EnsureSuccessStatusCode();
-        return time.Elapsed;
+        return (time.Elapsed, JsonNode.Parse(await response.Content.ReadAsStringAsync())?["flow_control"]);
     }
 
     public int Logged(params string[] eventNames) => eventNames.Sum(n => product.Logs.For(connector.Id, n).Count);

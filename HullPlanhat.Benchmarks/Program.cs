@@ -4,14 +4,23 @@ using HullPlanhat.Testing;
 
 // Prints throughput, Planhat-call and memory figures of the product running for real:
 // Azurite + the Sandbox's Planhat/Hull over HTTP (own process) + the SelfHost on Kestrel (this process).
-//   dotnet run -c Release --project HullPlanhat.Benchmarks -- [all | accounts N | users N | incoming N | intake N | batch N | twoway N M | preview N]
+//   dotnet run -c Release --project HullPlanhat.Benchmarks -- [all | accounts N | users N | incoming N | intake N | batch N | twoway N M | preview N | scale [USERS...]]
 var scenario = args.ElementAtOrDefault(0) ?? "all";
 int Count(int fallback) => int.TryParse(args.ElementAtOrDefault(1), out var n) ? n : fallback;
 
 await using var sandbox = await SandboxProcess.StartAsync();
 await using var product = await ProductHost.StartAsync(
-    new Dictionary<string, string?> { ["Logging:Console:LogLevel:Default"] = "Warning" },
-    logs: new CapturedLogs(name => name is not null && (name.EndsWith(".staged", StringComparison.Ordinal) || name.EndsWith(".skip", StringComparison.Ordinal) || name == "connector.notification.split" || name == "connector.batch.success")),
+    new Dictionary<string, string?>
+    {
+        ["Logging:Console:LogLevel:Default"] = "Warning",
+        // Hull's account batches of 20 (the original's size) cost the intake's per-notification requests 10× per account.
+        ["Hull:FlowControl:AccountSize"] = scenario == "scale" ? "200" : null,
+        // Azurite scans the whole queue on each receive and delete: keep its backlog far shallower than Azure's would need.
+        ["Hull:FlowControl:BackPressureDepth"] = scenario == "scale" ? "400" : null,
+    },
+    // The scale scenario counts lines without keeping them: a large run would hold every line.
+    logs: scenario == "scale" ? new CapturedLogs(ScaleScenario.Logs.CountAndDrop)
+        : new CapturedLogs(name => name is not null && (name.EndsWith(".staged", StringComparison.Ordinal) || name.EndsWith(".skip", StringComparison.Ordinal) || name == "connector.notification.split" || name == "connector.batch.success")),
     externalSandbox: sandbox.BaseAddress);
 Console.WriteLine($"Product up at {product.BaseAddress}, Sandbox process at {sandbox.BaseAddress}; {Environment.ProcessorCount} cores.");
 
@@ -48,4 +57,11 @@ if (scenario is "twoway" or "all")
 if (scenario is "preview" or "all")
 {
     await PreviewScenario.RunAsync(product, Count(10_000));
+}
+
+if (scenario == "scale")
+{
+    // Sizes are user counts (accounts = users / 5); the portfolio is 500,000 users + 100,000 accounts.
+    var sizes = args.Skip(1).Select(a => int.TryParse(a, out var n) ? n : 0).Where(n => n > 0).ToList();
+    await ScaleScenario.RunAsync(product, sizes.Count > 0 ? sizes : [500_000]);
 }

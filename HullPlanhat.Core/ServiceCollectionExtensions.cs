@@ -9,6 +9,7 @@ using HullPlanhat.Core.Outgoing;
 using HullPlanhat.Core.Outgoing.Outbox;
 using HullPlanhat.Core.Planhat;
 using HullPlanhat.Core.Storage;
+using HullPlanhat.Core.Storage.Batching;
 using HullPlanhat.Core.Telemetry;
 using HullPlanhat.Core.TwoWay;
 using Microsoft.Extensions.Configuration;
@@ -32,7 +33,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<PlanhatOptions>().Bind(configuration.GetSection("Planhat")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox")).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSingleton(new StorageClients(configuration));
+        services.AddSingleton(sp => new StorageClients(configuration, sp.GetRequiredService<StorageRequestMetrics>()));
         services.AddSingleton<ProductMetrics>();
         services.AddSingleton<ConnectorRegistry>();
         services.AddSingleton<QueueWriter>();
@@ -61,6 +62,7 @@ public static class ServiceCollectionExtensions
         services.AddKeyedSingleton<ITimerFunction, OutboxFlusher>(TriggerTable.FlushOutbox);
 
         services.AddIntake();
+        services.AddThroughput();
         services.AddOutgoingUsers();
         services.AddIncoming();
         services.AddInternalApi();

@@ -22,6 +22,12 @@ public sealed class FlowControlOptions
     public int In { get; set; } = 5;
     public int InTime { get; set; } = 60_000;
 
+    /// <summary>Queued per-object messages (users + accounts) from which Hull is asked to slow down; 0 turns back-pressure off.</summary>
+    public int BackPressureDepth { get; set; } = 2_000;
+
+    /// <summary>The longest wait (ms) back-pressure asks of Hull.</summary>
+    public int MaxBackPressureIn { get; set; } = 60_000;
+
     public FlowControl Next(string channel) =>
         new("next", channel == Hull.HullChannels.UserUpdate ? UserSize : AccountSize, In, InTime);
 

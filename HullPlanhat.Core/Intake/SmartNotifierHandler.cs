@@ -22,6 +22,7 @@ public sealed class SmartNotifierHandler(
     ConnectorCredentialVerifier credentials,
     ConnectorRegistry connectors,
     DeferredSplitter splitter,
+    QueueBackPressure backPressure,
     IOptions<HullOptions> hullOptions,
     IOptions<FlowControlOptions> flowControl,
     TimeProvider clock,
@@ -152,22 +153,24 @@ public sealed class SmartNotifierHandler(
         {
             await splitter.DeferAsync(configuration.Id, body, cancellationToken);
             logger.NotificationDeferred(count);
-            return (true, Answer(StatusCodes.Status200OK, flowControl.Value.Next(notification.Channel), []));
+            return (true, Answer(StatusCodes.Status200OK, await backPressure.NextAsync(notification.Channel, cancellationToken), []));
         }
 
         var split = NotificationSplitter.Split(notification, configuration.Id);
         DeferredSplitter.LogRejected(logger, notification.Channel, split.Rejected);
         await splitter.SendAllAsync(split.Messages, cancellationToken);
         logger.NotificationAccepted(notification.Channel, count, split.Messages.Count);
-        return (true, Answer(StatusCodes.Status200OK, flowControl.Value.Next(notification.Channel), split.Rejected.Take(MaxErrorsAnswered).Select(r => r.Reason).ToList()));
+        return (true, Answer(StatusCodes.Status200OK, await backPressure.NextAsync(notification.Channel, cancellationToken), split.Rejected.Take(MaxErrorsAnswered).Select(r => r.Reason).ToList()));
     }
 
     private FlowControl NextFlow(HullNotification notification) =>
         notification.Channel is HullChannels.UserUpdate or HullChannels.AccountUpdate ? flowControl.Value.Next(notification.Channel) : FlowControlOptions.Unsupported;
 
+    // Storage's retry policy reports its last failures together (AggregateException): transient when each of them is.
     private static bool IsTransient(Exception e, CancellationToken cancellationToken) =>
         e is Azure.RequestFailedException { Status: not (400 or 404 or 409 or 412 or 413) } or HttpRequestException or IOException or TimeoutException
-        || e is OperationCanceledException && !cancellationToken.IsCancellationRequested;
+        || e is OperationCanceledException && !cancellationToken.IsCancellationRequested
+        || e is AggregateException { InnerExceptions.Count: > 0 } all && all.InnerExceptions.All(inner => IsTransient(inner, cancellationToken));
 
     private async Task ReleaseIfClaimedAsync(bool claimed, string? jti)
     {

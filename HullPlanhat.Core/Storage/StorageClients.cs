@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -22,11 +23,12 @@ public sealed class StorageClients
     private readonly Lock provisioning = new();
     private Task? provisioned;
 
-    public StorageClients(IConfiguration configuration)
+    /// <param name="requests">Counts each request sent; none when null.</param>
+    public StorageClients(IConfiguration configuration, StorageRequestMetrics? requests = null)
     {
-        var queueOptions = WithRetry(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        var tableOptions = WithRetry(new TableClientOptions());
-        var blobOptions = WithRetry(new BlobClientOptions());
+        var queueOptions = WithRetry(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, requests?.For("queue"));
+        var tableOptions = WithRetry(new TableClientOptions(), requests?.For("table"));
+        var blobOptions = WithRetry(new BlobClientOptions(), requests?.For("blob"));
         var connectionString = configuration["AzureWebJobsStorage"];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
@@ -53,8 +55,13 @@ public sealed class StorageClients
 
     // Storage's own defaults keep retrying a refused connection for about a minute; callers that
     // can wait (queue messages reappear, the host retries provisioning) would rather hear sooner.
-    private static T WithRetry<T>(T options) where T : ClientOptions
+    private static T WithRetry<T>(T options, HttpPipelinePolicy? requestCounter) where T : ClientOptions
     {
+        if (requestCounter is not null)
+        {
+            options.AddPolicy(requestCounter, HttpPipelinePosition.PerRetry);
+        }
+
         options.Retry.Mode = RetryMode.Exponential;
         options.Retry.MaxRetries = 3;
         options.Retry.Delay = TimeSpan.FromMilliseconds(500);

@@ -29,17 +29,65 @@ public sealed class QueueListener(
         var queue = storage.Queue(function.Queue!);
         var idle = TimeSpan.FromMilliseconds(50);
         await availability.WaitAsync(stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        // Up to QueueConcurrency messages in flight; a new batch is fetched once a batch's worth of
+        // them is done (as the Functions host's newBatchThreshold), so workers never wait for a batch's
+        // slowest message — and many messages in flight let their table writes share transactions.
+        var batchSize = Math.Min(settings.QueueBatchSize, settings.QueueConcurrency);
+        using var slots = new SemaphoreSlim(settings.QueueConcurrency);
         while (!stoppingToken.IsCancellationRequested)
         {
+            var acquired = 0;
+            try
+            {
+                for (; acquired < batchSize; acquired++)
+                {
+                    await slots.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                if (acquired > 0)
+                {
+                    slots.Release(acquired);
+                }
+
+                break;
+            }
+
             QueueMessage[] messages;
             try
             {
-                messages = (await queue.ReceiveMessagesAsync(settings.QueueBatchSize, settings.ProcessingTimeout, stoppingToken)).Value;
+                messages = (await queue.ReceiveMessagesAsync(batchSize, settings.ProcessingTimeout, stoppingToken)).Value;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning("Polling {Queue} failed: {Error}", function.Queue, e.Message);
                 messages = [];
+            }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                messages = []; // Shutting down.
+            }
+
+            if (batchSize > messages.Length)
+            {
+                slots.Release(batchSize - messages.Length);
+            }
+
+            foreach (var message in messages)
+            {
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await HandleAsync(message, stoppingToken);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, CancellationToken.None);
             }
 
             if (messages.Length == 0)
@@ -50,8 +98,12 @@ public sealed class QueueListener(
             }
 
             idle = TimeSpan.FromMilliseconds(50);
-            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = settings.QueueConcurrency, CancellationToken = stoppingToken },
-                (message, ct) => new ValueTask(HandleAsync(message, ct)));
+        }
+
+        // Shutting down: wait for the messages in flight (they see the cancellation and stop).
+        for (var i = 0; i < settings.QueueConcurrency; i++)
+        {
+            await slots.WaitAsync(CancellationToken.None);
         }
     }
 

@@ -2,14 +2,16 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using HullPlanhat.Core.Storage;
+using HullPlanhat.Core.Storage.Batching;
 
 namespace HullPlanhat.Core.Outgoing.Outbox;
 
 /// <summary>
 /// The <c>outbox</c> table: one partition per connector, one row per staged object
-/// (row key <c>{type}_{hull id}</c>).
+/// (row key <c>{type}_{hull id}</c>). Queue workers' writes of single rows are group-committed per
+/// partition (<see cref="TableGroupCommit"/>), so a staged row costs a share of a transaction.
 /// </summary>
-public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
+public sealed class OutboxStore(StorageClients storage, TimeProvider clock, TableGroupCommit commits)
 {
     private TableClient Table => storage.Table(StorageNames.OutboxTable);
 
@@ -56,12 +58,11 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock)
     /// </summary>
     public async Task<bool> TryWriteAsync(OutboxRow row, OutboxRow? replacing, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         try
         {
-            await (replacing is null
-                ? Table.AddEntityAsync(ToEntity(row), cancellationToken)
-                : Table.UpdateEntityAsync(ToEntity(row), replacing.ETag, TableUpdateMode.Replace, cancellationToken));
+            await commits.SubmitAsync(StorageNames.OutboxTable, replacing is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, ToEntity(row))
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(row), replacing.ETag), cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)

@@ -59,6 +59,7 @@ public sealed class EnduserFlusher(
         Dictionary<string, string?> companyIds, CancellationToken cancellationToken)
     {
         using var counted = calls.Begin();
+        await FindCompanyIdsAsync(connector.Id, rows, companyIds, cancellationToken);
         var staged = new List<Staged>();
         foreach (var row in rows)
         {
@@ -137,6 +138,23 @@ public sealed class EnduserFlusher(
         logger.FlushCompleted(OutboxObjectTypes.Enduser, writes.Count, written.Count, writes.Count - written.Count, counted.Calls);
         await WriteBackAsync(connector, written, cancellationToken);
         return true;
+    }
+
+    /// <summary>Looks up the chunk's companies by external id side by side, not one after another.</summary>
+    private async Task FindCompanyIdsAsync(string connectorId, IReadOnlyList<OutboxRow> rows, Dictionary<string, string?> known, CancellationToken cancellationToken)
+    {
+        var missing = rows.Select(r => EnduserContext.FromJson(r.Context))
+            .Where(c => c.SendEnduser && c.Company.PlanhatId is null)
+            .Select(c => c.Company.ExternalId).OfType<string>()
+            .Where(e => known.GetValueOrDefault(e) is null)
+            .Distinct(StringComparer.Ordinal).ToList();
+        var found = new string?[missing.Count];
+        await Parallel.ForAsync(0, missing.Count, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (i, ct) => found[i] = await syncState.FindPlanhatIdByExternalIdAsync(connectorId, OutboxObjectTypes.Company, missing[i], ct));
+        for (var i = 0; i < missing.Count; i++)
+        {
+            known[missing[i]] = found[i];
+        }
     }
 
     private async Task<string?> CompanyIdAsync(string connectorId, CompanyReference company, Dictionary<string, string?> known, CancellationToken cancellationToken)

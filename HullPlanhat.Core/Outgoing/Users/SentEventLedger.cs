@@ -24,17 +24,9 @@ public sealed class SentEventLedger(StorageClients storage)
         }
 
         await storage.EnsureCreatedAsync();
-        var unsent = new List<StagedEvent>();
-        foreach (var candidate in events)
-        {
-            var found = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(connectorId), RowKey(hullUserId, candidate.EventId), ["PartitionKey"], cancellationToken);
-            if (!found.HasValue)
-            {
-                unsent.Add(candidate);
-            }
-        }
-
-        return unsent;
+        var partition = TableKeys.Encode(connectorId);
+        var found = await Task.WhenAll(events.Select(e => Table.GetEntityIfExistsAsync<TableEntity>(partition, RowKey(hullUserId, e.EventId), ["PartitionKey"], cancellationToken)));
+        return events.Where((_, i) => !found[i].HasValue).ToList();
     }
 
     /// <summary>Records sent events, in table transactions of up to 100 rows.</summary>

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using HullPlanhat.Core.Hosting;
+using HullPlanhat.Core.Storage;
+using HullPlanhat.Sandbox.Hull;
+using HullPlanhat.Sandbox.Planhat;
+using HullPlanhat.Testing;
+
+namespace HullPlanhat.Benchmarks.Scenarios;
+
+/// <summary>
+/// A portfolio of N users (10 % with one event) of N/5 accounts (one license each), per size given:
+/// accounts then users from a Hull stand-in that honours flow control, the outbox flushed every
+/// <see cref="FlushEvery"/> as the timer would, then the same portfolio replayed unchanged. Prints
+/// objects/s, storage requests per object by kind and operation, Planhat calls, peak RSS, intake
+/// latency, and the storage's raw per-message ceiling measured on the same emulator in the same run.
+/// </summary>
+public static class ScaleScenario
+{
+    /// <summary>How often the outbox is flushed while objects arrive (the product's timer is every 10 s; see docs/scaling.md).</summary>
+    public static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(30);
+    private const int CeilingMessages = 5_000;
+
+    public static LogTally Logs { get; } = new();
+
+    private sealed record Phase(string Name, int Objects, TimeSpan Elapsed, IReadOnlyDictionary<string, long> Requests, int PlanhatCalls, string CallsByEndpoint, double P50, double P95, int Slowed);
+
+    public static async Task RunAsync(ProductHost product, IReadOnlyList<int> userCounts)
+    {
+        using var storage = new StorageCounters();
+        var summary = new Figures("Scale: summary (first run = accounts + users, end to end)");
+        foreach (var users in userCounts)
+        {
+            var (firstRun, ceiling) = await RunSizeAsync(product, storage, users);
+            summary.Add($"{users:N0} users + {users / 5:N0} accounts", $"{firstRun:F0} objects/s = {firstRun / ceiling:P0} of the ceiling ({ceiling:F0} msg/s)");
+        }
+
+        summary.Print();
+    }
+
+    private static async Task<(double FirstRunRate, double Ceiling)> RunSizeAsync(ProductHost product, StorageCounters storage, int userCount)
+    {
+        var accountCount = Math.Max(1, userCount / 5);
+        var bench = await BenchContext.CreateAsync(product, Settings());
+        var figures = new Figures($"Scale: {accountCount:N0} accounts (1 license each) + {userCount:N0} users (10 % with an event)");
+        Console.WriteLine($"scale {userCount:N0}: measuring the storage ceiling");
+        var ceilingBefore = await StorageCeiling.MeasureAsync(product.Azurite.ConnectionString, CeilingMessages);
+        Console.WriteLine($"scale {userCount:N0}: ceiling {ceilingBefore:F0} msg/s; load {File.ReadAllText("/proc/loadavg").Trim()}");
+
+        var phases = new List<Phase>();
+        long peakRss, peakHeap;
+        await using (var memory = new RssSampler())
+        {
+            phases.Add(await RunPhaseAsync(bench, storage, "accounts", accountCount, Accounts(accountCount), b => NotificationBuilder.AccountUpdate(bench.Connector, b), "outgoing.account"));
+            phases.Add(await RunPhaseAsync(bench, storage, "users", userCount, Users(userCount, accountCount), b => NotificationBuilder.UserUpdate(bench.Connector, b), "outgoing.user"));
+            phases.Add(await RunPhaseAsync(bench, storage, "accounts replayed unchanged", accountCount, Accounts(accountCount), b => NotificationBuilder.AccountUpdate(bench.Connector, b), "outgoing.account"));
+            phases.Add(await RunPhaseAsync(bench, storage, "users replayed unchanged", userCount, Users(userCount, accountCount), b => NotificationBuilder.UserUpdate(bench.Connector, b), "outgoing.user"));
+            (peakRss, peakHeap) = (memory.PeakRssMiB, memory.PeakHeapMiB);
+        }
+
+        var ceilingAfter = await StorageCeiling.MeasureAsync(product.Azurite.ConnectionString, CeilingMessages);
+        var ceiling = (ceilingBefore + ceilingAfter) / 2;
+        figures.Add("storage ceiling (send + receive 32 + delete), before / after / mean", $"{ceilingBefore:F0} / {ceilingAfter:F0} / {ceiling:F0} msg/s");
+        foreach (var phase in phases)
+        {
+            var total = phase.Requests.Values.Sum();
+            var rate = phase.Objects / phase.Elapsed.TotalSeconds;
+            figures.Add($"{phase.Name}: objects/s (÷ ceiling)", $"{rate:F0} ({rate / ceiling:P0}) — {phase.Objects:N0} in {phase.Elapsed.TotalSeconds:F1} s");
+            figures.Add($"{phase.Name}: storage requests per object", $"{(double)total / phase.Objects:F3} ({string.Join(", ", phase.Requests.OrderByDescending(r => r.Value).Select(r => $"{r.Key} {(double)r.Value / phase.Objects:F3}"))})");
+            figures.Add($"{phase.Name}: Planhat calls", $"{phase.PlanhatCalls} ({phase.CallsByEndpoint})");
+            figures.Add($"{phase.Name}: intake POST p50 / p95, answers slowed", $"{phase.P50:F0} / {phase.P95:F0} ms, {phase.Slowed}");
+        }
+
+        var first = phases.Take(2).ToList();
+        var firstRate = first.Sum(p => p.Objects) / first.Sum(p => p.Elapsed.TotalSeconds);
+        figures.Add("first run (accounts + users): objects/s (÷ ceiling)", $"{firstRate:F0} ({firstRate / ceiling:P0})");
+        figures.Add("first run: Planhat calls", $"{first.Sum(p => p.PlanhatCalls)}");
+        figures.Add("Sandbox endusers / companies / activities",
+            $"{(await bench.Product.SandboxAdmin.GetObjectsAsync(bench.Token, ObjectKind.Endusers)).Count:N0} / {(await bench.Product.SandboxAdmin.GetObjectsAsync(bench.Token, ObjectKind.Companies)).Count:N0} / {(await bench.Product.SandboxAdmin.GetAnalyticsAsync(bench.Token)).Count:N0}");
+        figures.Add("peak RSS / managed heap of this process (product + load generator)", $"{peakRss} / {peakHeap} MiB");
+        figures.Add("machine load (1/5/15 min) after the run", File.ReadAllText("/proc/loadavg").Trim());
+        figures.Print();
+        return (firstRate, ceiling);
+    }
+
+    private static async Task<Phase> RunPhaseAsync(BenchContext bench, StorageCounters storage, string name, int count,
+        IEnumerable<JsonObject> messages, Func<IEnumerable<JsonObject>, string> notification, string log)
+    {
+        Console.WriteLine($"  {name}: {count:N0} objects");
+        var decided = Logs.Count($"{log}.staged", $"{log}.skip");
+        var callsBefore = (await bench.CallsAsync()).Count;
+        var requestsBefore = storage.Snapshot();
+        var hull = new HullStandIn(bench);
+        var time = Stopwatch.StartNew();
+        using var stopFlushing = new CancellationTokenSource();
+        var flusher = FlushPeriodicallyAsync(bench.Product, stopFlushing.Token);
+
+        await hull.SendAsync(messages, notification, firstSize: 200);
+        Console.WriteLine($"  {name}: sent in {time.Elapsed.TotalSeconds:F1} s (p95 {hull.Percentile(0.95):F0} ms)");
+        var progress = Stopwatch.StartNew();
+        while (Logs.Count($"{log}.staged", $"{log}.skip") - decided < count)
+        {
+            await Task.Delay(100);
+            if (progress.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                Console.WriteLine($"  {name}: {Logs.Count($"{log}.staged", $"{log}.skip") - decided:N0} decided after {time.Elapsed.TotalSeconds:F0} s");
+                progress.Restart();
+            }
+        }
+
+        Console.WriteLine($"  {name}: decided in {time.Elapsed.TotalSeconds:F1} s");
+        await stopFlushing.CancelAsync();
+        await flusher;
+        Console.WriteLine($"  {name}: periodic flushes stopped at {time.Elapsed.TotalSeconds:F1} s");
+        var outbox = new TableClient(bench.Product.Azurite.ConnectionString, StorageNames.OutboxTable);
+        while (await outbox.QueryAsync<TableEntity>(e => e.PartitionKey == TableKeys.Encode(bench.Connector.Id), maxPerPage: 1, select: ["PartitionKey"]).AnyAsync())
+        {
+            await bench.Product.RunFunctionAsync(TriggerTable.FlushOutbox);
+            Console.WriteLine($"  {name}: flush run ended at {time.Elapsed.TotalSeconds:F1} s");
+        }
+
+        time.Stop();
+        Console.WriteLine($"  {name}: flushed in {time.Elapsed.TotalSeconds:F1} s");
+        var calls = (await bench.CallsAsync()).Skip(callsBefore).ToList();
+        var byEndpoint = string.Join(", ", calls.GroupBy(c => $"{c.Method} {string.Join('/', c.Path.Split('/').Take(2))}").Select(g => $"{g.Key} ×{g.Count()}"));
+        return new Phase(name, count, time.Elapsed, storage.Since(requestsBefore), calls.Count, byEndpoint, hull.Percentile(0.5), hull.Percentile(0.95), hull.Slowed);
+    }
+
+    private static async Task FlushPeriodicallyAsync(ProductHost product, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            await Task.Delay(FlushEvery, stop).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (!stop.IsCancellationRequested)
+            {
+                await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+            }
+        }
+    }
+
+    private static JsonObject Mapping(string hull, string planhat) => new() { ["hull_field_name"] = hull, ["service_field_name"] = planhat };
+
+    private static JsonObject Settings() => new()
+    {
+        ["account_synchronized_segments"] = new JsonArray("seg-accounts"),
+        ["contact_synchronized_segments"] = new JsonArray("seg-users"),
+        ["contact_events"] = new JsonArray("Logged in"),
+        ["account_attributes_outbound"] = new JsonArray(Mapping("name", "name")),
+        ["account_licenses_attribute"] = "licenses",
+        ["account_licenses_attributes_outbound"] = new JsonArray(Mapping("id", "externalId"), Mapping("mrr", "mrr")),
+        ["contact_attributes_outbound"] = new JsonArray(Mapping("name", "name"), Mapping("email", "email"), Mapping("external_id", "externalId")),
+    };
+
+    private static JsonObject Account(int i) => new() { ["id"] = $"acc-{i}", ["external_id"] = $"acc-ext-{i}", ["name"] = $"Account {i}", ["updated_at"] = "2026-11-20T10:00:00Z" };
+
+    private static IEnumerable<JsonObject> Accounts(int count)
+    {
+        var segment = new JsonObject { ["id"] = "seg-accounts" };
+        for (var i = 0; i < count; i++)
+        {
+            var account = Account(i);
+            account["licenses"] = new JsonArray(new JsonObject { ["id"] = $"lic-{i}", ["mrr"] = i % 1000 });
+            yield return NotificationBuilder.AccountMessage(account, accountSegments: [segment.DeepClone().AsObject()]);
+        }
+    }
+
+    private static IEnumerable<JsonObject> Users(int count, int accounts)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            JsonObject[] events = i % 10 == 0
+                ? [new JsonObject { ["event"] = "Logged in", ["event_id"] = $"ev-{i}", ["created_at"] = "2026-11-23T10:00:00Z", ["properties"] = new JsonObject { ["n"] = i } }]
+                : [];
+            yield return NotificationBuilder.UserMessage(
+                new JsonObject { ["id"] = $"user-{i}", ["email"] = $"user{i}@bench.example", ["external_id"] = $"user-ext-{i}", ["name"] = $"User {i}", ["indexed_at"] = "2026-11-23T10:00:00Z" },
+                Account(i % accounts),
+                events: events,
+                segments: [new JsonObject { ["id"] = "seg-users" }],
+                accountSegments: [new JsonObject { ["id"] = "seg-accounts" }]);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+
+namespace HullPlanhat.Core.Storage.Batching;
+
+/// <summary>
+/// Group commit: writes to one table partition that arrive while earlier ones are being committed
+/// are sent together as one entity-group transaction (at most 100 rows, one action per row), and
+/// each caller awaits its own row's outcome. A transaction is all or nothing: when one row fails
+/// (409 already exists, 412 changed meanwhile) only that caller gets the error and the others are
+/// committed again without it; any other failure (storage unreachable) fails every caller of the
+/// transaction, so each message is retried by its queue. At most <see cref="MaxInFlight"/>
+/// transactions per partition run at once; under load they fill up, when idle a write goes at once.
+/// </summary>
+public sealed class TableGroupCommit(StorageClients storage)
+{
+    public const int MaxRows = 100;
+    public const int MaxInFlight = 2;
+
+    /// <summary>How long a transaction waits for more rows before it is sent (unless it is full).</summary>
+    public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(10);
+
+    private readonly ConcurrentDictionary<(string Table, string Partition), Lane> lanes = new();
+
+    /// <summary>Commits <paramref name="action"/> with whatever else is waiting for its partition.</summary>
+    /// <returns>The row's own answer (its new ETag).</returns>
+    /// <exception cref="RequestFailedException">This row failed (Status 404, 409, 412…), or the whole transaction did.</exception>
+    public Task<Response> SubmitAsync(string table, TableTransactionAction action, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(action);
+        lanes.GetOrAdd((table, action.Entity.PartitionKey), key => new Lane(storage, key.Table)).Enqueue(pending);
+        return pending.Outcome.Task.WaitAsync(cancellationToken);
+    }
+
+    private sealed record Pending(TableTransactionAction Action)
+    {
+        public TaskCompletionSource<Response> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class Lane(StorageClients storage, string table)
+    {
+        private readonly Lock gate = new();
+        private readonly LinkedList<Pending> waiting = new();
+        private int running;
+
+        public void Enqueue(Pending pending)
+        {
+            lock (gate)
+            {
+                waiting.AddLast(pending);
+                if (running >= MaxInFlight)
+                {
+                    return;
+                }
+
+                running++;
+            }
+
+            _ = Task.Run(DrainAsync);
+        }
+
+        private async Task DrainAsync()
+        {
+            // Wait a moment for the batch to fill (unless it is full): a few ms per invocation, a fraction of the requests.
+            await LingerAsync();
+            while (Take() is { Count: > 0 } batch)
+            {
+                await CommitAsync(batch);
+            }
+        }
+
+        private async Task LingerAsync()
+        {
+            lock (gate)
+            {
+                if (waiting.Count >= MaxRows)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(Linger);
+        }
+
+        /// <summary>The next transaction: the oldest waiting writes, one per row (a later write of the same row waits its turn).</summary>
+        private List<Pending> Take()
+        {
+            lock (gate)
+            {
+                var batch = new List<Pending>();
+                var rows = new HashSet<string>(StringComparer.Ordinal);
+                for (var node = waiting.First; node is not null && batch.Count < MaxRows;)
+                {
+                    var next = node.Next;
+                    if (rows.Add(node.Value.Action.Entity.RowKey))
+                    {
+                        batch.Add(node.Value);
+                        waiting.Remove(node);
+                    }
+
+                    node = next;
+                }
+
+                if (batch.Count == 0)
+                {
+                    running--;
+                }
+
+                return batch;
+            }
+        }
+
+        private async Task CommitAsync(List<Pending> batch)
+        {
+            while (batch.Count > 0)
+            {
+                try
+                {
+                    await storage.EnsureCreatedAsync();
+                    var answers = (await storage.Table(table).SubmitTransactionAsync(batch.Select(p => p.Action), CancellationToken.None)).Value;
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        batch[i].Outcome.TrySetResult(answers[i]);
+                    }
+
+                    return;
+                }
+                catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is int failed && failed < batch.Count && batch.Count > 1)
+                {
+                    // Only that row was refused: its caller decides (read, compare, try again); the rest go again without it.
+                    batch[failed].Outcome.TrySetException(e);
+                    batch.RemoveAt(failed);
+                }
+                catch (Exception e)
+                {
+                    foreach (var pending in batch)
+                    {
+                        pending.Outcome.TrySetException(e);
+                    }
+
+                    return;
+                }
+            }
+        }
+    }
+}

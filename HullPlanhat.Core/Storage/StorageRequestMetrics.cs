@@ -1,0 +1,56 @@
+using System.Diagnostics.Metrics;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using HullPlanhat.Core.Telemetry;
+
+namespace HullPlanhat.Core.Storage;
+
+/// <summary>
+/// Counts every request the storage clients send (retries included), as
+/// <c>hullplanhat.storage.requests</c> tagged by service and operation (<c>queue</c>/<c>send</c>,
+/// <c>table</c>/<c>transaction</c>…): storage requests per object are what limits throughput.
+/// </summary>
+public sealed class StorageRequestMetrics(IMeterFactory meters)
+{
+    public const string InstrumentName = "hullplanhat.storage.requests";
+
+    private readonly Counter<long> requests = meters.Create(ProductMetrics.Name).CreateCounter<long>(InstrumentName, description: "Storage requests, by service and operation.");
+
+    /// <summary>A pipeline policy for the clients of one service (<c>queue</c>, <c>table</c>, <c>blob</c>).</summary>
+    public HttpPipelinePolicy For(string service) => new Counting(this, service);
+
+    /// <summary>The operation of a storage request, from its method and address.</summary>
+    public static string Operation(string service, string method, string path, string query) => service switch
+    {
+        "queue" => (method, path.Contains("/messages/", StringComparison.Ordinal), path.EndsWith("/messages", StringComparison.Ordinal)) switch
+        {
+            ("POST", _, true) => "send",
+            ("GET", _, true) when query.Contains("peekonly=true", StringComparison.OrdinalIgnoreCase) => "peek",
+            ("GET", _, true) => "receive",
+            ("DELETE", true, _) => "delete",
+            ("PUT", true, _) => "update",
+            _ => "other",
+        },
+        "table" => method switch
+        {
+            "POST" when path.EndsWith("$batch", StringComparison.Ordinal) => "transaction",
+            "POST" when path.EndsWith("/Tables", StringComparison.Ordinal) => "create",
+            "GET" when path.Contains("(PartitionKey=", StringComparison.Ordinal) => "point-read",
+            "GET" => "query",
+            "POST" => "insert",
+            "PUT" or "MERGE" or "PATCH" => "update",
+            "DELETE" => "delete",
+            _ => "other",
+        },
+        _ => method.ToLowerInvariant(),
+    };
+
+    private sealed class Counting(StorageRequestMetrics owner, string service) : HttpPipelineSynchronousPolicy
+    {
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            var operation = Operation(service, message.Request.Method.Method, message.Request.Uri.Path, message.Request.Uri.Query);
+            owner.requests.Add(1, new("service", service), new("operation", operation));
+        }
+    }
+}

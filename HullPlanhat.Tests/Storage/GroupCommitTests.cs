@@ -1,0 +1,154 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
+using HullPlanhat.Core.Outgoing.Outbox;
+using HullPlanhat.Core.Storage;
+using HullPlanhat.Core.Storage.Batching;
+using HullPlanhat.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HullPlanhat.Tests.Storage;
+
+/// <summary>
+/// Group commit on Azurite: concurrent writers share transactions, yet each
+/// awaits its own row's outcome; the newest change of a row wins; a failed transaction fails
+/// every caller in it, so each queue message is retried.
+/// </summary>
+[Collection(ProductCollection.Name)]
+public sealed class GroupCommitTests(ProductFixture product) : IDisposable
+{
+    private readonly CountedStorage storage = new(product.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"]!);
+
+    [Fact]
+    public async Task Concurrent_stagers_of_the_same_row_leave_the_newest_change_staged()
+    {
+        var outbox = storage.Outbox();
+        var connectorId = Guid.NewGuid().ToString("N");
+        var versions = Enumerable.Range(1, 30).OrderBy(_ => Random.Shared.Next()).ToList();
+
+        var staged = await Task.WhenAll(versions.Select(v => outbox.StageNewestAsync(Row(connectorId, "same", v), CancellationToken.None)));
+
+        var row = await outbox.FindAsync(connectorId, OutboxObjectTypes.Company, "same", CancellationToken.None);
+        Assert.Equal(30, row!.Version);
+        Assert.Equal("v30", row.Payload["name"]!.ToString());
+        Assert.True(staged[versions.IndexOf(30)], "the newest change was staged");
+    }
+
+    [Fact]
+    public async Task Many_concurrent_stagers_share_a_few_transactions_and_each_row_is_stored()
+    {
+        var outbox = storage.Outbox();
+        var connectorId = Guid.NewGuid().ToString("N");
+        var before = storage.Count("table", "transaction");
+
+        var staged = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => outbox.StageNewestAsync(Row(connectorId, $"u{i}", 1), CancellationToken.None)));
+
+        Assert.All(staged, Assert.True);
+        var transactions = storage.Count("table", "transaction") - before;
+        Assert.InRange(transactions, 3, 60); // ≥ 300/100; one per row would be 300
+        Assert.Equal(300, (await outbox.ReadDueAsync(connectorId, OutboxObjectTypes.Company, 1000, CancellationToken.None)).Count);
+        Assert.Equal(0, storage.Count("table", "insert"));
+    }
+
+    [Fact]
+    public async Task A_row_refused_inside_a_transaction_fails_only_its_own_caller()
+    {
+        var commits = new TableGroupCommit(storage.Clients);
+        var partition = Guid.NewGuid().ToString("N");
+        await storage.Clients.EnsureCreatedAsync();
+        await storage.Clients.Table(StorageNames.OutboxTable).AddEntityAsync(new TableEntity(partition, "r07"));
+
+        var writes = Enumerable.Range(0, 40).Select(i => commits.SubmitAsync(StorageNames.OutboxTable,
+            new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, $"r{i:D2}") { ["N"] = i }), CancellationToken.None)).ToList();
+        await Task.WhenAll(writes).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        var refused = Assert.IsAssignableFrom<RequestFailedException>(writes[7].Exception?.InnerException);
+        Assert.Equal(409, refused.Status);
+        Assert.All(writes.Where((_, i) => i != 7), w => Assert.True(w.IsCompletedSuccessfully));
+        var stored = storage.Clients.Table(StorageNames.OutboxTable).QueryAsync<TableEntity>(e => e.PartitionKey == partition);
+        Assert.Equal(40, await stored.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_failed_transaction_fails_every_caller_waiting_on_it()
+    {
+        // Nothing listens on this port: the transaction cannot be sent at all.
+        var unreachable = new CountedStorage("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;");
+        var outbox = unreachable.Outbox();
+        var connectorId = Guid.NewGuid().ToString("N");
+
+        var stagers = Enumerable.Range(0, 12).Select(i => outbox.StageNewestAsync(Row(connectorId, $"f{i}", 1), CancellationToken.None)).ToList();
+        await Task.WhenAll(stagers).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        Assert.All(stagers, s => Assert.True(s.IsFaulted, "each invocation fails, so its queue message is retried"));
+        unreachable.Dispose();
+    }
+
+    public void Dispose() => storage.Dispose();
+
+    private static OutboxRow Row(string connectorId, string hullId, long version) => new()
+    {
+        ConnectorId = connectorId,
+        ObjectType = OutboxObjectTypes.Company,
+        HullId = hullId,
+        Payload = new JsonObject { ["name"] = $"v{version}" },
+        Hash = $"hash-{version}",
+        HullClaims = new JsonObject { ["id"] = hullId },
+        Version = version,
+    };
+
+    /// <summary>Storage clients of their own, whose requests (and only theirs) are counted.</summary>
+    private sealed class CountedStorage : IDisposable
+    {
+        private readonly ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        private readonly MeterListener listener = new();
+        private readonly Dictionary<(string, string), long> counts = [];
+
+        public CountedStorage(string connectionString)
+        {
+            var meters = services.GetRequiredService<IMeterFactory>();
+            Clients = new StorageClients(new ConfigurationBuilder().AddInMemoryCollection([new("AzureWebJobsStorage", connectionString)]).Build(), new StorageRequestMetrics(meters));
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == StorageRequestMetrics.InstrumentName && ReferenceEquals(instrument.Meter.Scope, meters))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                string service = "", operation = "";
+                foreach (var tag in tags)
+                {
+                    (service, operation) = tag.Key == "service" ? ((string)tag.Value!, operation) : (service, (string)tag.Value!);
+                }
+
+                lock (counts)
+                {
+                    counts[(service, operation)] = counts.GetValueOrDefault((service, operation)) + value;
+                }
+            });
+            listener.Start();
+        }
+
+        public StorageClients Clients { get; }
+
+        public OutboxStore Outbox() => new(Clients, TimeProvider.System, new TableGroupCommit(Clients));
+
+        public long Count(string service, string operation)
+        {
+            lock (counts)
+            {
+                return counts.GetValueOrDefault((service, operation));
+            }
+        }
+
+        public void Dispose()
+        {
+            listener.Dispose();
+            services.Dispose();
+        }
+    }
+}
