@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Sandbox.Faults;
+using HullPlanhat.Sandbox.Planhat;
 using HullPlanhat.Tests.Infrastructure;
 
 namespace HullPlanhat.Tests.Operations;
@@ -48,7 +49,9 @@ public sealed class RunHistoryTests(ProductFixture product)
         Assert.Equal(1, error["attempt"]!.GetValue<int>());
         Assert.Contains("400", error["message"]!.ToString());
 
-        // An import run: what it sent to Hull.
+        // An import run: what it sent to Hull (companies made in Planhat; our own writes are not sent back).
+        await product.SandboxAdmin.SeedAsync(connector.PlanhatToken, ObjectKind.Companies,
+            [new JsonObject { ["name"] = "Made in Planhat 1" }, new JsonObject { ["name"] = "Made in Planhat 2" }]);
         await product.RunFunctionAsync(TriggerTable.FetchCompanies);
         await ProductFixture.WaitUntilAsync(async () => (await RunsAsync(connector)).Count == 3, "the import was recorded");
         var import = (await RunsAsync(connector))[0]!;
