@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Planhat;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HullPlanhat.Core.Outgoing.Users;
@@ -8,13 +10,43 @@ namespace HullPlanhat.Core.Outgoing.Users;
 /// Writes endusers with one <c>PUT /endusers</c> per chunk, never creating a second enduser for one
 /// person: the key is the Planhat id, else <c>externalId</c>, else the id found by email. Ids are
 /// looked up in bulk (<see cref="PlanhatIdResolver"/>), never one call per row for many rows. A
-/// failed lookup fails the row (it is retried) instead of turning into a create (§12.2–3).
+/// failed lookup fails the row (it is retried) instead of turning into a create (§12.2–3). An id we
+/// hold that Planhat no longer knows (the enduser was deleted there) is dropped and the row sent
+/// again by <c>externalId</c> or email, instead of failing until it is dead-lettered.
 /// </summary>
-public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids, IOptions<PlanhatOptions> options)
+public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids, IOptions<PlanhatOptions> options, ILogger<EnduserUpserter> logger)
 {
     /// <param name="items">Endusers with <c>companyId</c> and, when known, <c>_id</c>; changed in place when a lookup finds the id.</param>
     /// <returns>One outcome per item; a success always carries the Planhat id.</returns>
     public async Task<BulkRowOutcome[]> UpsertAsync(PlanhatConnection connection, IReadOnlyList<JsonObject> items, CancellationToken cancellationToken)
+    {
+        var outcomes = await UpsertOnceAsync(connection, items, cancellationToken);
+        var gone = Enumerable.Range(0, items.Count).Where(i => items[i]["_id"] is not null && IsUnknownId(outcomes[i])).ToList();
+        if (gone.Count == 0)
+        {
+            return outcomes;
+        }
+
+        foreach (var i in gone)
+        {
+            logger.EnduserIdGone(items[i]["_id"]!.ToString());
+            items[i].Remove("_id");
+        }
+
+        var again = await UpsertOnceAsync(connection, gone.Select(i => items[i]).ToList(), cancellationToken);
+        for (var k = 0; k < gone.Count; k++)
+        {
+            outcomes[gone[k]] = again[k];
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Planhat refused a row keyed by <c>_id</c> because no object has that id.</summary>
+    private static bool IsUnknownId(BulkRowOutcome outcome) =>
+        !outcome.Succeeded && outcome.Error is { } error && error.Contains("not found", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<BulkRowOutcome[]> UpsertOnceAsync(PlanhatConnection connection, IReadOnlyList<JsonObject> items, CancellationToken cancellationToken)
     {
         var outcomes = new BulkRowOutcome[items.Count];
         var keyed = Enumerable.Range(0, items.Count).ToList();

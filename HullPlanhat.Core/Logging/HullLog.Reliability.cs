@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Logging;
+
+namespace HullPlanhat.Core.Logging;
+
+/// <summary>Recovering from what Planhat or storage lost (event ids 5100–5199).</summary>
+public static partial class HullLog
+{
+    [LoggerMessage(5100, LogLevel.Warning, "outgoing.user.stale_id {PlanhatId}", EventName = "outgoing.user.stale_id")]
+    public static partial void EnduserIdGone(this ILogger logger, string planhatId);
+}
