@@ -12,7 +12,8 @@ namespace HullPlanhat.Core.Outgoing.Outbox;
 /// <c>FlushOutbox</c> (timer): for every connector, companies (and their licenses) first, so
 /// endusers can reference them. Connectors are flushed side by side and independently: each within
 /// its own time budget, and one connector's failure is logged and does not stop the others. The
-/// host runs one instance of this timer at a time.
+/// host runs one instance of this timer at a time, so while one connector's slow Planhat keeps a
+/// run going, the connectors already done are flushed again every <see cref="OutboxOptions.RepeatEvery"/>.
 /// </summary>
 public sealed class OutboxFlusher(
     Storage.ConnectorRegistry connectors,
@@ -31,10 +32,37 @@ public sealed class OutboxFlusher(
         var failures = 0;
         try
         {
-            var options = new ParallelOptions { MaxDegreeOfParallelism = outboxOptions.Value.ConnectorParallelism, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(connectors.ListAsync(cancellationToken), options, async (connector, ct) =>
+            var all = new List<Storage.ConnectorRecord>();
+            await foreach (var connector in connectors.ListAsync(cancellationToken))
             {
-                if (!await FlushConnectorAsync(connector, ct))
+                all.Add(connector);
+            }
+
+            var begun = 0;
+            var unfinished = all.Count;
+            var firstRoundDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var options = new ParallelOptions { MaxDegreeOfParallelism = outboxOptions.Value.ConnectorParallelism, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(all, options, async (connector, ct) =>
+            {
+                Interlocked.Increment(ref begun);
+                var flushed = await FlushConnectorAsync(connector, ct);
+                if (Interlocked.Decrement(ref unfinished) == 0)
+                {
+                    firstRoundDone.TrySetResult();
+                }
+
+                // While a slow connector holds this run (and so the next ticks), the others keep their schedule.
+                while (Volatile.Read(ref begun) == all.Count && !firstRoundDone.Task.IsCompleted)
+                {
+                    await Task.WhenAny(Task.Delay(outboxOptions.Value.RepeatEvery, ct), firstRoundDone.Task);
+                    ct.ThrowIfCancellationRequested();
+                    if (!firstRoundDone.Task.IsCompleted)
+                    {
+                        flushed &= await FlushConnectorAsync(connector, ct);
+                    }
+                }
+
+                if (!flushed)
                 {
                     Interlocked.Increment(ref failures);
                 }
