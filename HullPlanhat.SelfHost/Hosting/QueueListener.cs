@@ -109,7 +109,7 @@ public sealed class QueueListener(
         catch (OperationCanceledException)
         {
         }
-        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException)
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException or AggregateException)
         {
             // The message may reappear and run twice: handlers are idempotent.
             logger.LogWarning("Could not keep a {Queue} message hidden: {Error}", function.Queue, e.Message);
@@ -147,7 +147,7 @@ public sealed class QueueListener(
         {
             await settle();
         }
-        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException)
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException or AggregateException)
         {
             logger.LogWarning("Could not settle a {Queue} message: {Error}", function.Queue, e.Message);
         }

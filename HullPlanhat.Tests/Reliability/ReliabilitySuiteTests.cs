@@ -29,7 +29,7 @@ public sealed class ReliabilitySuiteTests(ReliabilityRows rows, ITestOutputHelpe
     [Fact]
     public async Task Two_instances_on_one_storage_keep_one_Planhat_budget_and_run_each_flush_tick_once()
     {
-        var result = await TwoInstancesCase.RunAsync(Load, FlushEvery, budget: 60, chunkSize: 25, Timeout);
+        var result = await TwoInstancesCase.RunAsync(Load, FlushEvery, budget: 60, chunkSize: 40, Timeout);
         Print(result);
 
         Assert.True(result.Tally.Lost == 0 && result.Tally.Duplicated == 0, result.Tally.Detail);
@@ -49,7 +49,7 @@ public sealed class ReliabilitySuiteTests(ReliabilityRows rows, ITestOutputHelpe
 
         Assert.True(result.Tally.Lost == 0 && result.Tally.Duplicated == 0, result.Tally.Detail);
         Assert.False(result.HostRestarted);
-        Assert.True(result.HealthPollsDuringOutage > 10);
+        Assert.True(result.HealthPollsDuringOutage >= 3, $"{result.HealthPollsDuringOutage} polls");
         Assert.Equal(result.HealthPollsDuringOutage, result.UnhealthyDuringOutage);
         Assert.True(result.HealthyAgainAfter < TimeSpan.FromSeconds(45), $"healthy again after {result.HealthyAgainAfter}");
     }

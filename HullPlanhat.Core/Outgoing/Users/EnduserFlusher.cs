@@ -73,6 +73,11 @@ public sealed class EnduserFlusher(
                     item["_id"] = id;
                 }
 
+                if (EnduserMapper.Text(item, "externalId") is null && item["sourceId"] is null)
+                {
+                    item["sourceId"] = EnduserUpserter.KeylessSourceId(row.HullId);
+                }
+
                 staged.Add(new(row, context, item));
             }
             else

@@ -8,7 +8,8 @@ namespace HullPlanhat.Core.Outgoing.Users;
 
 /// <summary>
 /// Writes endusers with one <c>PUT /endusers</c> per chunk, never creating a second enduser for one
-/// person: the key is the Planhat id, else <c>externalId</c>, else the id found by email. Ids are
+/// person: the key is the Planhat id, else <c>externalId</c>, else the id found by email, else a
+/// <c>sourceId</c> derived from the Hull id (so a re-sent insert cannot create a second). Ids are
 /// looked up in bulk (<see cref="PlanhatIdResolver"/>), never one call per row for many rows. A
 /// failed lookup fails the row (it is retried) instead of turning into a create (§12.2–3). An id we
 /// hold that Planhat no longer knows (the enduser was deleted there) is dropped and the row sent
@@ -20,6 +21,17 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
     /// <returns>One outcome per item; a success always carries the Planhat id.</returns>
     public async Task<BulkRowOutcome[]> UpsertAsync(PlanhatConnection connection, IReadOnlyList<JsonObject> items, CancellationToken cancellationToken)
     {
+        // Our sourceId keys only what we create: an enduser known by its id keeps the sourceId it has.
+        var keylessSourceIds = new string?[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i]["_id"] is not null && EnduserMapper.Text(items[i], "sourceId") is { } sourceId && sourceId.StartsWith(KeylessPrefix, StringComparison.Ordinal))
+            {
+                keylessSourceIds[i] = sourceId;
+                items[i].Remove("sourceId");
+            }
+        }
+
         var outcomes = await UpsertOnceAsync(connection, items, cancellationToken);
         var gone = Enumerable.Range(0, items.Count).Where(i => items[i]["_id"] is not null && IsUnknownId(outcomes[i])).ToList();
         if (gone.Count == 0)
@@ -31,6 +43,10 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
         {
             logger.EnduserIdGone(items[i]["_id"]!.ToString());
             items[i].Remove("_id");
+            if (keylessSourceIds[i] is { } sourceId)
+            {
+                items[i]["sourceId"] = sourceId;
+            }
         }
 
         var again = await UpsertOnceAsync(connection, gone.Select(i => items[i]).ToList(), cancellationToken);
@@ -41,6 +57,14 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
 
         return outcomes;
     }
+
+    /// <summary>
+    /// The <c>sourceId</c> an enduser with neither Planhat id nor external id is created with, so the
+    /// bulk <c>PUT</c> stays keyed: sent again after a lost reply, it updates instead of creating a second.
+    /// </summary>
+    public static string KeylessSourceId(string hullId) => KeylessPrefix + hullId;
+
+    private const string KeylessPrefix = "hull:";
 
     /// <summary>Planhat refused a row keyed by <c>_id</c> because no object has that id.</summary>
     private static bool IsUnknownId(BulkRowOutcome outcome) =>
@@ -69,6 +93,7 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
                 else if (found[k] is { } id)
                 {
                     items[emailOnly[k]]["_id"] = id;
+                    items[emailOnly[k]].Remove("sourceId"); // someone else's enduser: its sourceId (a CRM's) stays
                 }
             }
         }
