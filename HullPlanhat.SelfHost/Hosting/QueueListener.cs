@@ -34,7 +34,8 @@ public sealed class QueueListener(
             QueueMessage[] messages;
             try
             {
-                messages = (await queue.ReceiveMessagesAsync(settings.QueueBatchSize, settings.ProcessingTimeout, stoppingToken)).Value;
+                // No more than can start at once: a message is kept hidden only from when its handler starts.
+                messages = (await queue.ReceiveMessagesAsync(Math.Min(settings.QueueBatchSize, settings.QueueConcurrency), settings.ProcessingTimeout, stoppingToken)).Value;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -102,7 +103,8 @@ public sealed class QueueListener(
             while (true)
             {
                 await Task.Delay(timeout / 3, cancellationToken);
-                var updated = await queue.UpdateMessageAsync(receipt.MessageId, receipt.PopReceipt, visibilityTimeout: timeout, cancellationToken: cancellationToken);
+                // Not cancelled once sent: the new pop receipt must be known to delete the message afterwards.
+                var updated = await queue.UpdateMessageAsync(receipt.MessageId, receipt.PopReceipt, visibilityTimeout: timeout, cancellationToken: CancellationToken.None);
                 receipt.PopReceipt = updated.Value.PopReceipt;
             }
         }

@@ -32,41 +32,49 @@ public sealed class OutboxFlusher(
         var failures = 0;
         try
         {
-            var all = new List<Storage.ConnectorRecord>();
-            await foreach (var connector in connectors.ListAsync(cancellationToken))
+            using var slots = new SemaphoreSlim(outboxOptions.Value.ConnectorParallelism);
+            var flushing = new Dictionary<string, Task>(StringComparer.Ordinal);
+            async Task FlushInSlotAsync(Storage.ConnectorRecord connector)
             {
-                all.Add(connector);
-            }
-
-            var begun = 0;
-            var unfinished = all.Count;
-            var firstRoundDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var options = new ParallelOptions { MaxDegreeOfParallelism = outboxOptions.Value.ConnectorParallelism, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(all, options, async (connector, ct) =>
-            {
-                Interlocked.Increment(ref begun);
-                var flushed = await FlushConnectorAsync(connector, ct);
-                if (Interlocked.Decrement(ref unfinished) == 0)
+                await slots.WaitAsync(cancellationToken);
+                try
                 {
-                    firstRoundDone.TrySetResult();
-                }
-
-                // While a slow connector holds this run (and so the next ticks), the others keep their schedule.
-                while (Volatile.Read(ref begun) == all.Count && !firstRoundDone.Task.IsCompleted)
-                {
-                    await Task.WhenAny(Task.Delay(outboxOptions.Value.RepeatEvery, ct), firstRoundDone.Task);
-                    ct.ThrowIfCancellationRequested();
-                    if (!firstRoundDone.Task.IsCompleted)
+                    if (!await FlushConnectorAsync(connector, cancellationToken))
                     {
-                        flushed &= await FlushConnectorAsync(connector, ct);
+                        Interlocked.Increment(ref failures);
                     }
                 }
-
-                if (!flushed)
+                finally
                 {
-                    Interlocked.Increment(ref failures);
+                    slots.Release();
                 }
-            });
+            }
+
+            async Task StartIdleConnectorsAsync()
+            {
+                await foreach (var connector in connectors.ListAsync(cancellationToken))
+                {
+                    if (!flushing.TryGetValue(connector.Id, out var running) || running.IsCompleted)
+                    {
+                        flushing[connector.Id] = FlushInSlotAsync(connector);
+                    }
+                }
+            }
+
+            await StartIdleConnectorsAsync();
+            var firstRound = Task.WhenAll(flushing.Values.ToList());
+            // While a slow connector holds this run (and so the next ticks), the others, and connectors registered meanwhile, keep their schedule.
+            while (!firstRound.IsCompleted)
+            {
+                await Task.WhenAny(Task.Delay(outboxOptions.Value.RepeatEvery, cancellationToken), firstRound);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!firstRound.IsCompleted)
+                {
+                    await StartIdleConnectorsAsync();
+                }
+            }
+
+            await Task.WhenAll(flushing.Values);
         }
         finally
         {
