@@ -4,8 +4,15 @@ using HullPlanhat.Testing;
 
 // Prints throughput, Planhat-call and memory figures of the product running for real:
 // Azurite + the Sandbox's Planhat/Hull over HTTP (own process) + the SelfHost on Kestrel (this process).
-//   dotnet run -c Release --project HullPlanhat.Benchmarks -- [all | accounts N | users N | incoming N | intake N | batch N | twoway N M | preview N | scale [USERS...]]
+//   dotnet run -c Release --project HullPlanhat.Benchmarks -- [all | accounts N | users N | incoming N | intake N | batch N | twoway N M | preview N | scale [USERS...] | reliability [case…]]
 var scenario = args.ElementAtOrDefault(0) ?? "all";
+if (scenario == "reliability")
+{
+    // Its own rig per case (SelfHost processes, private Azurite): not the shared product below.
+    await ReliabilityScenario.RunAsync(args.Skip(1).ToList());
+    return;
+}
+
 int Count(int fallback) => int.TryParse(args.ElementAtOrDefault(1), out var n) ? n : fallback;
 
 await using var sandbox = await SandboxProcess.StartAsync();

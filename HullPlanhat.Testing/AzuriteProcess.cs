@@ -13,6 +13,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private Process? azurite;
     private int[] ports = [];
+    private string? location;
 
     public string ConnectionString { get; private set; } = "";
 
@@ -20,9 +21,19 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// Always start a private Azurite, even when CI names a shared one: for a host that must be
     /// the only reader of the product's fixed queue names and the only flusher of its outbox.
     /// </param>
-    public static async Task<AzuriteProcess> StartAsync(bool privateInstance = false)
+    /// <param name="onDisk">
+    /// Keep the data in a temporary folder instead of memory, so <see cref="StopAsync"/> and
+    /// <see cref="LaunchAsync"/> act as a storage outage that loses nothing (implies a private instance).
+    /// </param>
+    public static async Task<AzuriteProcess> StartAsync(bool privateInstance = false, bool onDisk = false)
     {
         var fixture = new AzuriteProcess();
+        privateInstance |= onDisk;
+        if (onDisk)
+        {
+            fixture.location = Directory.CreateTempSubdirectory("hullplanhat-azurite-").FullName;
+        }
+
         if (!privateInstance && Environment.GetEnvironmentVariable("HULLPLANHAT_TEST_STORAGE") is { Length: > 0 } external)
         {
             fixture.ConnectionString = external;
@@ -45,7 +56,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         return fixture;
     }
 
-    /// <summary>Starts the Azurite whose ports <see cref="Reserve"/> chose.</summary>
+    /// <summary>Starts the Azurite whose ports <see cref="Reserve"/> chose (again, after <see cref="StopAsync"/>).</summary>
     public async Task LaunchAsync()
     {
         var script = Path.Combine(RepoPaths.Root, "node_modules", "azurite", "dist", "src", "azurite.js");
@@ -55,7 +66,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         azurite = Process.Start(new ProcessStartInfo("node",
-            [script, "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry",
+            [script, "--silent", .. (location is null ? new[] { "--inMemoryPersistence" } : new[] { "--location", location }), "--skipApiVersionCheck", "--disableTelemetry",
              "--blobHost", "127.0.0.1", "--blobPort", $"{ports[0]}", "--queueHost", "127.0.0.1", "--queuePort", $"{ports[1]}",
              "--tableHost", "127.0.0.1", "--tablePort", $"{ports[2]}"])
         {
@@ -78,6 +89,37 @@ public sealed class AzuriteProcess : IAsyncDisposable
             $"TableEndpoint=http://127.0.0.1:{ports[2]}/devstoreaccount1;";
     }
 
+    /// <summary>
+    /// Stops Azurite as an outage would, its ports closed: gracefully (SIGTERM), so an on-disk
+    /// instance has written everything it acknowledged (Azure Storage loses nothing in an outage).
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (azurite is not { HasExited: false } running)
+        {
+            return;
+        }
+
+        using (var signal = Process.Start("kill", ["-TERM", running.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await running.WaitForExitAsync(patience.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            running.Kill(entireProcessTree: true);
+            await running.WaitForExitAsync();
+        }
+
+        running.Dispose();
+        azurite = null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (azurite is { HasExited: false })
@@ -88,6 +130,17 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
         azurite?.Dispose();
         azurite = null;
+        if (location is not null)
+        {
+            try
+            {
+                Directory.Delete(location, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temporary folder: the system cleans it up eventually.
+            }
+        }
     }
 
     private static int FreePort()

@@ -22,6 +22,9 @@ public sealed class SelfHostProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>True once the process ended (killed, or crashed).</summary>
+    public bool HasExited => process.HasExited;
+
     /// <summary>Every line the host wrote to stdout so far.</summary>
     public IReadOnlyList<string> Lines => lines.ToArray();
 
@@ -88,6 +91,16 @@ public sealed class SelfHostProcess : IAsyncDisposable
             }
 
             await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Ends the host at once, as <c>kill -9</c> does: no shutdown, no lease released, messages in flight left hidden.</summary>
+    public async Task KillAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true); // SIGKILL on Linux and macOS
+            await process.WaitForExitAsync();
         }
     }
 

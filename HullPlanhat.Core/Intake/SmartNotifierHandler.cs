@@ -166,11 +166,11 @@ public sealed class SmartNotifierHandler(
     private FlowControl NextFlow(HullNotification notification) =>
         notification.Channel is HullChannels.UserUpdate or HullChannels.AccountUpdate ? flowControl.Value.Next(notification.Channel) : FlowControlOptions.Unsupported;
 
-    // Storage's retry policy reports its last failures together (AggregateException): transient when each of them is.
+    // Storage's own retries end in an AggregateException of the attempts' failures: transient when any of them was.
     private static bool IsTransient(Exception e, CancellationToken cancellationToken) =>
         e is Azure.RequestFailedException { Status: not (400 or 404 or 409 or 412 or 413) } or HttpRequestException or IOException or TimeoutException
         || e is OperationCanceledException && !cancellationToken.IsCancellationRequested
-        || e is AggregateException { InnerExceptions.Count: > 0 } all && all.InnerExceptions.All(inner => IsTransient(inner, cancellationToken));
+        || e is AggregateException aggregate && aggregate.Flatten().InnerExceptions.Any(inner => IsTransient(inner, cancellationToken));
 
     private async Task ReleaseIfClaimedAsync(bool claimed, string? jti)
     {
@@ -186,7 +186,7 @@ public sealed class SmartNotifierHandler(
         {
             await replays.ReleaseAsync(jti, CancellationToken.None);
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException)
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or AggregateException)
         {
             // The claim then expires as abandoned after a few minutes; Hull's resend is answered 409 until then.
             logger.NotificationFailed(e, "Could not release the notification id after a failure.");

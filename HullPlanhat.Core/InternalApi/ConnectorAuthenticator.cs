@@ -38,7 +38,7 @@ public sealed class ConnectorAuthenticator(ConnectorRegistry connectors, ILogger
         {
             connector = await connectors.FindAsync(credentials.User, cancellationToken);
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException)
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or AggregateException)
         {
             logger.InternalApiRejected(StatusCodes.Status503ServiceUnavailable, "Storage unavailable: " + e.GetType().Name);
             return (null, ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "The connector registry is unavailable; retry later."));

@@ -115,7 +115,7 @@ public sealed class SharedPlanhatBudget(StorageClients storage, IOptions<Planhat
             logger.LogWarning("The shared Planhat budget is unavailable ({Status}); this instance keeps to its own limit meanwhile.", e.Status);
             return BlockSize;
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or AggregateException) // AggregateException: storage's retries all failed
         {
             logger.LogWarning("The shared Planhat budget is unavailable ({Error}); this instance keeps to its own limit meanwhile.", e.Message);
             return BlockSize;

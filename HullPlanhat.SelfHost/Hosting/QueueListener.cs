@@ -58,6 +58,7 @@ public sealed class QueueListener(
             QueueMessage[] messages;
             try
             {
+                // No more than can start at once (slots taken above): a message is hidden only from when its handler can start.
                 messages = (await queue.ReceiveMessagesAsync(batchSize, settings.ProcessingTimeout, stoppingToken)).Value;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -107,42 +108,88 @@ public sealed class QueueListener(
         }
     }
 
-    /// <summary>Handles one message; never throws, so one message cannot stop the listener (or the host).</summary>
+    /// <summary>
+    /// Handles one message; never throws, so one message cannot stop the listener (or the host).
+    /// The message stays hidden only a short <see cref="SelfHostOptions.ProcessingTimeout"/>, extended
+    /// while the handler runs, so a host killed mid-message gives it back within that time.
+    /// </summary>
     private async Task HandleAsync(QueueMessage message, CancellationToken cancellationToken)
     {
         var queue = storage.Queue(function.Queue!);
+        var receipt = new MessageReceipt(message.MessageId, message.PopReceipt);
+        using var handled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var hiding = KeepHiddenAsync(queue, receipt, handled.Token);
         try
         {
             await dispatcher.InvokeQueueAsync(function.Name, message.Body.ToString(), cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            await StopHidingAsync(handled, hiding);
             logger.FunctionFailed(e, function.Name, e.Message);
-            await SettleFailureAsync(queue, message);
+            await SettleFailureAsync(queue, message, receipt);
             return;
         }
         catch (OperationCanceledException)
         {
+            await StopHidingAsync(handled, hiding);
             return; // Shutting down: the message becomes visible again and is retried.
         }
 
-        await SettleAsync(() => queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None));
+        await StopHidingAsync(handled, hiding);
+        await SettleAsync(() => queue.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt, CancellationToken.None));
     }
 
-    private async Task SettleFailureAsync(QueueClient queue, QueueMessage message)
+    private static async Task StopHidingAsync(CancellationTokenSource handled, Task hiding)
+    {
+        await handled.CancelAsync();
+        await hiding;
+    }
+
+    /// <summary>Extends the message's invisibility every third of the processing timeout; each update brings a new pop receipt.</summary>
+    private async Task KeepHiddenAsync(QueueClient queue, MessageReceipt receipt, CancellationToken cancellationToken)
+    {
+        var timeout = options.Value.ProcessingTimeout;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(timeout / 3, cancellationToken);
+                // Not cancelled once sent: the new pop receipt must be known to delete the message afterwards.
+                var updated = await queue.UpdateMessageAsync(receipt.MessageId, receipt.PopReceipt, visibilityTimeout: timeout, cancellationToken: CancellationToken.None);
+                receipt.PopReceipt = updated.Value.PopReceipt;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException or AggregateException)
+        {
+            // The message may reappear and run twice: handlers are idempotent.
+            logger.LogWarning("Could not keep a {Queue} message hidden: {Error}", function.Queue, e.Message);
+        }
+    }
+
+    private sealed class MessageReceipt(string messageId, string popReceipt)
+    {
+        public string MessageId { get; } = messageId;
+        public string PopReceipt { get; set; } = popReceipt;
+    }
+
+    private async Task SettleFailureAsync(QueueClient queue, QueueMessage message, MessageReceipt receipt)
     {
         if (message.DequeueCount >= options.Value.MaxDequeueCount)
         {
             await SettleAsync(async () =>
             {
                 await storage.Queue(StorageNames.PoisonQueue(function.Queue!)).SendMessageAsync(message.Body, cancellationToken: CancellationToken.None);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+                await queue.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt, CancellationToken.None);
                 logger.MessagePoisoned(function.Queue!, message.DequeueCount);
             });
         }
         else
         {
-            await SettleAsync(() => queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.Value.VisibilityTimeout, cancellationToken: CancellationToken.None));
+            await SettleAsync(() => queue.UpdateMessageAsync(receipt.MessageId, receipt.PopReceipt, visibilityTimeout: options.Value.VisibilityTimeout, cancellationToken: CancellationToken.None));
         }
     }
 
@@ -154,7 +201,7 @@ public sealed class QueueListener(
         {
             await settle();
         }
-        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException)
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException or AggregateException)
         {
             logger.LogWarning("Could not settle a {Queue} message: {Error}", function.Queue, e.Message);
         }

@@ -25,6 +25,9 @@ public sealed class SelfHostOptions
     /// <summary>How long a failed message stays invisible before its next try.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a message is hidden while it is being handled.</summary>
-    public TimeSpan ProcessingTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long a message is hidden while it is being handled; extended every third of it while
+    /// the handler runs, so after a crash the message is back within this time.
+    /// </summary>
+    public TimeSpan ProcessingTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -43,8 +43,13 @@ public sealed class TimerScheduler(
             await Task.Delay(next.Value - clock.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock, stoppingToken);
             try
             {
-                // An occurrence that finds the lock taken is skipped, as on Azure.
-                await functionLock.RunExclusiveAsync(function.Name, TimeSpan.Zero, ct => dispatcher.InvokeTimerAsync(function.Name, ct), stoppingToken);
+                // An occurrence that finds the lock taken, or already run by another instance, is skipped, as on Azure.
+                var occurrence = next.Value;
+                await functionLock.RunExclusiveAsync(function.Name, TimeSpan.Zero, ct =>
+                {
+                    logger.TimerRun(function.Name, occurrence);
+                    return dispatcher.InvokeTimerAsync(function.Name, ct);
+                }, stoppingToken, occurrence);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

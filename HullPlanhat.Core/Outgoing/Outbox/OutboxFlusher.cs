@@ -12,7 +12,8 @@ namespace HullPlanhat.Core.Outgoing.Outbox;
 /// <c>FlushOutbox</c> (timer): for every connector, companies (and their licenses) first, so
 /// endusers can reference them. Connectors are flushed side by side and independently: each within
 /// its own time budget, and one connector's failure is logged and does not stop the others. The
-/// host runs one instance of this timer at a time.
+/// host runs one instance of this timer at a time, so while one connector's slow Planhat keeps a
+/// run going, the connectors already done are flushed again every <see cref="OutboxOptions.RepeatEvery"/>.
 /// </summary>
 public sealed class OutboxFlusher(
     Storage.ConnectorRegistry connectors,
@@ -32,14 +33,49 @@ public sealed class OutboxFlusher(
         var failures = 0;
         try
         {
-            var options = new ParallelOptions { MaxDegreeOfParallelism = outboxOptions.Value.ConnectorParallelism, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(connectors.ListAsync(cancellationToken), options, async (connector, ct) =>
+            using var slots = new SemaphoreSlim(outboxOptions.Value.ConnectorParallelism);
+            var flushing = new Dictionary<string, Task>(StringComparer.Ordinal);
+            async Task FlushInSlotAsync(Storage.ConnectorRecord connector)
             {
-                if (!await FlushConnectorAsync(connector, ct))
+                await slots.WaitAsync(cancellationToken);
+                try
                 {
-                    Interlocked.Increment(ref failures);
+                    if (!await FlushConnectorAsync(connector, cancellationToken))
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
                 }
-            });
+                finally
+                {
+                    slots.Release();
+                }
+            }
+
+            async Task StartIdleConnectorsAsync()
+            {
+                await foreach (var connector in connectors.ListAsync(cancellationToken))
+                {
+                    if (!flushing.TryGetValue(connector.Id, out var running) || running.IsCompleted)
+                    {
+                        flushing[connector.Id] = FlushInSlotAsync(connector);
+                    }
+                }
+            }
+
+            await StartIdleConnectorsAsync();
+            var firstRound = Task.WhenAll(flushing.Values.ToList());
+            // While a slow connector holds this run (and so the next ticks), the others, and connectors registered meanwhile, keep their schedule.
+            while (!firstRound.IsCompleted)
+            {
+                await Task.WhenAny(Task.Delay(outboxOptions.Value.RepeatEvery, cancellationToken), firstRound);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!firstRound.IsCompleted)
+                {
+                    await StartIdleConnectorsAsync();
+                }
+            }
+
+            await Task.WhenAll(flushing.Values);
         }
         finally
         {

@@ -23,6 +23,9 @@ public sealed class OutboxOptions
     /// <summary>The longest one connector's flush may take; the rest of its rows wait for the next run.</summary>
     public TimeSpan ConnectorTimeout { get; set; } = TimeSpan.FromMinutes(4);
 
+    /// <summary>While a slow connector keeps a flush run going, how often the other connectors are flushed again (the flush schedule's period).</summary>
+    public TimeSpan RepeatEvery { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long an event id is remembered as sent, so a redelivered event is not posted again.</summary>
     public TimeSpan SentEventRetention { get; set; } = TimeSpan.FromDays(30);
 

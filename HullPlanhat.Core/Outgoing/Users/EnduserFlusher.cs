@@ -77,6 +77,11 @@ public sealed class EnduserFlusher(
                     item["_id"] = id;
                 }
 
+                if (EnduserMapper.Text(item, "externalId") is null && item["sourceId"] is null)
+                {
+                    item["sourceId"] = EnduserUpserter.KeylessSourceId(row.HullId);
+                }
+
                 staged.Add(new(row, context, item));
             }
             else
@@ -116,9 +121,7 @@ public sealed class EnduserFlusher(
 
         // Events go after their enduser, so Planhat can attribute them; a failed enduser keeps its events staged.
         var accepted = staged.Where(s => s.Item is null).Concat(written.Select(w => w.Staged)).Select(s => s.Row).ToList();
-        var eventFailures = await activities.PostAsync(connection, accepted, cancellationToken);
-        await sentEvents.MarkSentAsync(connector.Id,
-            accepted.Where(r => !eventFailures.ContainsKey(r)).SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId))), cancellationToken);
+        var eventFailures = await PostEventsAtMostOnceAsync(connector.Id, connection, accepted, cancellationToken);
         // Rows unchanged since read go in batches; a row a newer change replaced keeps that change minus the events sent.
         var replaced = await outbox.CompleteAsync(accepted.Where(r => !eventFailures.ContainsKey(r)), cancellationToken);
         await Parallel.ForEachAsync(accepted.Where(eventFailures.ContainsKey).Concat(replaced),
@@ -155,6 +158,37 @@ public sealed class EnduserFlusher(
         {
             known[missing[i]] = found[i];
         }
+    }
+
+    /// <summary>
+    /// Planhat does not deduplicate activities and a post's effect cannot be checked, so events are
+    /// recorded as sent before they are posted, and events already recorded (posted before a crash
+    /// that kept their row staged) are not posted again: at most once. Only events Planhat
+    /// certainly did not receive are forgotten again, to be retried.
+    /// </summary>
+    /// <returns>The error per row (of <paramref name="rows"/>) whose events must be retried.</returns>
+    private async Task<IReadOnlyDictionary<OutboxRow, string>> PostEventsAtMostOnceAsync(string connectorId, PlanhatConnection connection,
+        IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
+    {
+        var unposted = new Dictionary<OutboxRow, OutboxRow>(ReferenceEqualityComparer.Instance);
+        await Parallel.ForEachAsync(rows.Where(r => EnduserOutbox.EventsOf(r).Count > 0),
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (row, ct) =>
+        {
+            var events = EnduserOutbox.EventsOf(row);
+            var unsent = await sentEvents.UnsentAsync(connectorId, row.HullId, events, ct);
+            var toPost = unsent.Count == events.Count ? row : row with { Attachments = new JsonArray(unsent.Select(e => (JsonNode)e.ToJson()).ToArray()) };
+            lock (unposted)
+            {
+                unposted[toPost] = row;
+            }
+        });
+
+        var posting = unposted.Keys.ToList();
+        IEnumerable<(string, string)> Ids(IEnumerable<OutboxRow> of) => of.SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId)));
+        await sentEvents.MarkSentAsync(connectorId, Ids(posting), cancellationToken);
+        var failures = await activities.PostAsync(connection, posting, cancellationToken);
+        await sentEvents.ForgetAsync(connectorId, Ids(failures.Keys), cancellationToken);
+        return failures.ToDictionary(f => unposted[f.Key], f => f.Value, (IEqualityComparer<OutboxRow>)ReferenceEqualityComparer.Instance);
     }
 
     private async Task<string?> CompanyIdAsync(string connectorId, CompanyReference company, Dictionary<string, string?> known, CancellationToken cancellationToken)

@@ -1,20 +1,76 @@
 using System.Text.Json.Nodes;
+using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Planhat;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HullPlanhat.Core.Outgoing.Users;
 
 /// <summary>
 /// Writes endusers with one <c>PUT /endusers</c> per chunk, never creating a second enduser for one
-/// person: the key is the Planhat id, else <c>externalId</c>, else the id found by email. Ids are
+/// person: the key is the Planhat id, else <c>externalId</c>, else the id found by email, else a
+/// <c>sourceId</c> derived from the Hull id (so a re-sent insert cannot create a second). Ids are
 /// looked up in bulk (<see cref="PlanhatIdResolver"/>), never one call per row for many rows. A
-/// failed lookup fails the row (it is retried) instead of turning into a create (§12.2–3).
+/// failed lookup fails the row (it is retried) instead of turning into a create (§12.2–3). An id we
+/// hold that Planhat no longer knows (the enduser was deleted there) is dropped and the row sent
+/// again by <c>externalId</c> or email, instead of failing until it is dead-lettered.
 /// </summary>
-public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids, IOptions<PlanhatOptions> options)
+public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids, IOptions<PlanhatOptions> options, ILogger<EnduserUpserter> logger)
 {
     /// <param name="items">Endusers with <c>companyId</c> and, when known, <c>_id</c>; changed in place when a lookup finds the id.</param>
     /// <returns>One outcome per item; a success always carries the Planhat id.</returns>
     public async Task<BulkRowOutcome[]> UpsertAsync(PlanhatConnection connection, IReadOnlyList<JsonObject> items, CancellationToken cancellationToken)
+    {
+        // Our sourceId keys only what we create: an enduser known by its id keeps the sourceId it has.
+        var keylessSourceIds = new string?[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i]["_id"] is not null && EnduserMapper.Text(items[i], "sourceId") is { } sourceId && sourceId.StartsWith(KeylessPrefix, StringComparison.Ordinal))
+            {
+                keylessSourceIds[i] = sourceId;
+                items[i].Remove("sourceId");
+            }
+        }
+
+        var outcomes = await UpsertOnceAsync(connection, items, cancellationToken);
+        var gone = Enumerable.Range(0, items.Count).Where(i => items[i]["_id"] is not null && IsUnknownId(outcomes[i])).ToList();
+        if (gone.Count == 0)
+        {
+            return outcomes;
+        }
+
+        foreach (var i in gone)
+        {
+            logger.EnduserIdGone(items[i]["_id"]!.ToString());
+            items[i].Remove("_id");
+            if (keylessSourceIds[i] is { } sourceId)
+            {
+                items[i]["sourceId"] = sourceId;
+            }
+        }
+
+        var again = await UpsertOnceAsync(connection, gone.Select(i => items[i]).ToList(), cancellationToken);
+        for (var k = 0; k < gone.Count; k++)
+        {
+            outcomes[gone[k]] = again[k];
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// The <c>sourceId</c> an enduser with neither Planhat id nor external id is created with, so the
+    /// bulk <c>PUT</c> stays keyed: sent again after a lost reply, it updates instead of creating a second.
+    /// </summary>
+    public static string KeylessSourceId(string hullId) => KeylessPrefix + hullId;
+
+    private const string KeylessPrefix = "hull:";
+
+    /// <summary>Planhat refused a row keyed by <c>_id</c> because no object has that id.</summary>
+    private static bool IsUnknownId(BulkRowOutcome outcome) =>
+        !outcome.Succeeded && outcome.Error is { } error && error.Contains("not found", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<BulkRowOutcome[]> UpsertOnceAsync(PlanhatConnection connection, IReadOnlyList<JsonObject> items, CancellationToken cancellationToken)
     {
         var outcomes = new BulkRowOutcome[items.Count];
         var keyed = Enumerable.Range(0, items.Count).ToList();
@@ -37,6 +93,7 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
                 else if (found[k] is { } id)
                 {
                     items[emailOnly[k]]["_id"] = id;
+                    items[emailOnly[k]].Remove("sourceId"); // someone else's enduser: its sourceId (a CRM's) stays
                 }
             }
         }

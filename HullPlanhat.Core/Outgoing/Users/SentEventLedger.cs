@@ -43,6 +43,16 @@ public sealed class SentEventLedger(StorageClients storage)
             async (batch, ct) => await Table.SubmitTransactionAsync(batch, ct));
     }
 
+    /// <summary>Forgets events recorded as sent that were not (their post certainly failed), so they are sent again.</summary>
+    public async Task ForgetAsync(string connectorId, IEnumerable<(string HullUserId, string EventId)> unsent, CancellationToken cancellationToken)
+    {
+        var partition = TableKeys.Encode(connectorId);
+        foreach (var rowKey in unsent.Select(s => RowKey(s.HullUserId, s.EventId)).Distinct(StringComparer.Ordinal))
+        {
+            await Table.DeleteEntityAsync(partition, rowKey, ETag.All, cancellationToken); // 404 (not there) is no error here
+        }
+    }
+
     /// <summary>Deletes the connector's rows written before <paramref name="cutoff"/>, in transactions of up to 100.</summary>
     /// <returns>How many rows were deleted.</returns>
     public async Task<int> PurgeAsync(string connectorId, DateTimeOffset cutoff, CancellationToken cancellationToken)
