@@ -24,6 +24,8 @@ await using var product = await ProductHost.StartAsync(
         ["Hull:FlowControl:AccountSize"] = scenario == "scale" ? "200" : null,
         // Azurite scans the whole queue on each receive and delete: keep its backlog far shallower than Azure's would need.
         ["Hull:FlowControl:BackPressureDepth"] = scenario == "scale" ? "400" : null,
+        // The batch scenario measures the import path alone (extract → queue); the accounts and scale scenarios measure the workers.
+        ["AzureWebJobs:OutgoingAccount:Disabled"] = scenario == "batch" ? "true" : null,
     },
     // The scale scenario counts lines without keeping them: a large run would hold every line.
     logs: scenario == "scale" ? new CapturedLogs(ScaleScenario.Logs.CountAndDrop)

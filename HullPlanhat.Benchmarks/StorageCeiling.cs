@@ -76,4 +76,27 @@ public static class StorageCeiling
             await queue.DeleteAsync();
         }
     }
+
+    /// <summary>
+    /// Sends only, <paramref name="parallelism"/> at once, into a queue left to grow as an import's does:
+    /// the ceiling of a path that only enqueues (a batch extract).
+    /// </summary>
+    /// <returns>Messages per second sent.</returns>
+    public static async Task<double> MeasureSendsAsync(string connectionString, int messages, int parallelism)
+    {
+        var queue = new QueueClient(connectionString, "bench-sends-" + Guid.NewGuid().ToString("N")[..8]);
+        await queue.CreateAsync();
+        try
+        {
+            var body = new string('x', 300); // about an extract line's message
+            var time = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(Enumerable.Range(0, messages), new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+                async (_, ct) => await queue.SendMessageAsync(body, ct));
+            return messages / time.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            await queue.DeleteAsync();
+        }
+    }
 }

@@ -18,6 +18,7 @@ public sealed class QueueListener(
     StorageAvailability availability,
     FunctionDispatcher dispatcher,
     IOptions<SelfHostOptions> options,
+    IConfiguration configuration,
     ILogger<QueueListener> logger) : BackgroundService
 {
     /// <summary>The function this service runs.</summary>
@@ -25,6 +26,12 @@ public sealed class QueueListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (configuration.GetValue<bool>($"AzureWebJobs:{function.Name}:Disabled"))
+        {
+            logger.LogInformation("Queue function {Function} is disabled by configuration.", function.Name);
+            return;
+        }
+
         var settings = options.Value;
         var queue = storage.Queue(function.Queue!);
         var idle = TimeSpan.FromMilliseconds(50);

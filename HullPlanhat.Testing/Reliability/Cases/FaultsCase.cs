@@ -20,9 +20,9 @@ public static class FaultsCase
     }
 
     /// <summary>The tally two flush periods after draining, so a late duplicate would show.</summary>
-    internal static async Task<PlanhatTally> SettledTallyAsync(ReliabilityRig rig, string token, ReliabilityLoad load, int flushEvery)
+    internal static async Task<PlanhatTally> SettledTallyAsync(ReliabilityRig rig, string token, ReliabilityLoad load, int flushEvery, bool activitiesAtMostOnce = false)
     {
         await Task.Delay(TimeSpan.FromSeconds(2 * flushEvery));
-        return await PlanhatTally.TakeAsync(rig.Admin, token, load);
+        return await PlanhatTally.TakeAsync(rig.Admin, token, load, activitiesAtMostOnce: activitiesAtMostOnce);
     }
 }
