@@ -73,7 +73,14 @@ public sealed class ProductHost : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            all[key] = value;
+            if (value is null)
+            {
+                all.Remove(key); // null: the product's default, not an empty value
+            }
+            else
+            {
+                all[key] = value;
+            }
         }
 
         host.factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
