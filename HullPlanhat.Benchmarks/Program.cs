@@ -26,7 +26,7 @@ await using var product = await ProductHost.StartAsync(
         ["Hull:FlowControl:BackPressureDepth"] = scenario == "scale" ? "400" : null,
         // The batch scenario measures the import path alone (extract → queue); the accounts and scale scenarios measure the workers.
         ["AzureWebJobs:OutgoingAccount:Disabled"] = scenario == "batch" ? "true" : null,
-    },
+    }.Where(setting => setting.Value is not null).ToDictionary(), // null: the product's default, not an empty value
     // The scale scenario counts lines without keeping them: a large run would hold every line.
     logs: scenario == "scale" ? new CapturedLogs(ScaleScenario.Logs.CountAndDrop)
         : new CapturedLogs(name => name is not null && (name.EndsWith(".staged", StringComparison.Ordinal) || name.EndsWith(".skip", StringComparison.Ordinal) || name == "connector.notification.split" || name == "connector.batch.success")),

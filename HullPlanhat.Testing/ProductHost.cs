@@ -73,14 +73,7 @@ public sealed class ProductHost : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            if (value is null)
-            {
-                all.Remove(key); // null: the product's default, not an empty value
-            }
-            else
-            {
-                all[key] = value;
-            }
+            all[key] = value;
         }
 
         host.factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
