@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace HullPlanhat.Functions;
 
-/// <summary>A segment sent by hand: Hull posts the extract's URL; Core checks the query credentials and streams it into the queues.</summary>
+/// <summary>A segment sent by hand: Hull posts the extract's URL; Core checks the query credentials and queues a job that imports the extract chunk by chunk.</summary>
 public sealed class Batch(FunctionDispatcher dispatcher)
 {
     [Function("Batch")]
