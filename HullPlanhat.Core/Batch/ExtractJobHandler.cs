@@ -9,16 +9,19 @@ namespace HullPlanhat.Core.Batch;
 
 /// <summary>
 /// Queue <c>planhat-extracts</c>: a batch job moves on one step per message. The first message
-/// downloads the extract into a blob and creates the job's row; each next one enqueues a chunk of
-/// lines from the row's offset, commits the new offset (conditional on the row's ETag) and only then
-/// nudges the job on. A crash at any point leaves the message to come back and carry on from the last
-/// commit, so no line is lost; a duplicate nudge loses the ETag race and stops, so the job never forks.
-/// Lines of a chunk interrupted before its commit are enqueued again, which the per-object handlers
-/// absorb (outbox rows are compared by hash, events by id).
+/// downloads the extract into a blob and creates the job's row; each next one, named after the step
+/// it carries on from, waits for room in the per-object queues, enqueues a chunk of lines from the
+/// row's offset, commits the new offset and step (conditional on the row's ETag), sends the next
+/// step's message and records that it did. A crash at any point leaves a message to carry on from the
+/// last commit, so no line is lost; a copy of a message whose step was already committed stops, and
+/// two copies running at once race on the ETag, so the job never forks into two chains. Lines of a
+/// chunk interrupted before its commit are enqueued again, which the per-object handlers absorb
+/// (outbox rows are compared by hash, events by id).
 /// </summary>
 public sealed class ExtractJobHandler(
     ExtractJobStore jobs,
     ExtractImporter importer,
+    ExtractBackPressure backPressure,
     QueueWriter queues,
     ConnectorSecretProtector protector,
     IOptions<ExtractOptions> options,
@@ -51,9 +54,32 @@ public sealed class ExtractJobHandler(
             return;
         }
 
+        var step = message.Step ?? (message.ProtectedUrl is null ? state.Step : -1);
+        if (step != state.Step)
+        {
+            if (step == state.Step - 1 && !state.HandedOn && !state.Done)
+            {
+                // This message's step was committed but the next one was never sent (a crash in between).
+                await HandOnAsync(message, connectorId, jobId, state, etag, cancellationToken);
+            }
+            else
+            {
+                logger.BatchNudgeStale(step, state.Step);
+            }
+
+            return;
+        }
+
         if (state.Done)
         {
             await importer.Blob(state.BlobName).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            return;
+        }
+
+        var objectType = ObjectType(state.Kind);
+        if (!await backPressure.WaitForRoomAsync(objectType, cancellationToken))
+        {
+            await NudgeAsync(message with { ProtectedUrl = null, Step = state.Step }, cancellationToken, options.Value.ExtractBackPressureRetry);
             return;
         }
 
@@ -66,13 +92,14 @@ public sealed class ExtractJobHandler(
             Enqueued = state.Enqueued + chunk.Enqueued,
             Skipped = state.Skipped + chunk.Skipped,
             Done = chunk.AtEnd,
+            Step = state.Step + 1,
+            HandedOn = false,
         };
-        if (!await jobs.TryWriteAsync(connectorId, jobId, next, etag, cancellationToken))
+        if (await jobs.TryWriteAsync(connectorId, jobId, next, etag, cancellationToken) is not { } committed)
         {
-            return; // a duplicate delivery moved the job on first; it carries on from there
+            return; // a copy of this message moved the job on first; it carries on from there
         }
 
-        var objectType = ObjectType(state.Kind);
         if (next.Done)
         {
             logger.BatchSucceeded(objectType, next.Lines, next.Enqueued, next.Skipped);
@@ -81,7 +108,7 @@ public sealed class ExtractJobHandler(
         }
 
         logger.BatchProgressed(objectType, next.Lines, next.Enqueued, next.Skipped);
-        await NudgeAsync(message with { ProtectedUrl = null }, cancellationToken);
+        await HandOnAsync(message, connectorId, jobId, next, committed, cancellationToken);
     }
 
     /// <summary>Sends the first message of a job (the URL encrypted), from <c>POST /batch</c>.</summary>
@@ -128,9 +155,9 @@ public sealed class ExtractJobHandler(
             throw;
         }
 
-        if (await jobs.TryWriteAsync(connectorId, jobId, state, default, cancellationToken))
+        if (await jobs.TryWriteAsync(connectorId, jobId, state, default, cancellationToken) is { } created)
         {
-            await NudgeAsync(message with { ProtectedUrl = null }, cancellationToken);
+            await HandOnAsync(message, connectorId, jobId, state, created, cancellationToken);
         }
         else
         {
@@ -139,8 +166,15 @@ public sealed class ExtractJobHandler(
         }
     }
 
-    private Task NudgeAsync(ExtractJobMessage message, CancellationToken cancellationToken) =>
-        queues.SendAsync(TriggerTable.ExtractsQueue, JsonSerializer.Serialize(message, ExtractJobJsonContext.Default.ExtractJobMessage), cancellationToken);
+    /// <summary>Sends the message for <paramref name="state"/>'s step, then records that it was sent (a lost race there only means a copy already did).</summary>
+    private async Task HandOnAsync(ExtractJobMessage message, string connectorId, string jobId, ExtractJobState state, Azure.ETag etag, CancellationToken cancellationToken)
+    {
+        await NudgeAsync(message with { ProtectedUrl = null, Step = state.Step }, cancellationToken);
+        await jobs.TryWriteAsync(connectorId, jobId, state with { HandedOn = true }, etag, cancellationToken);
+    }
+
+    private Task NudgeAsync(ExtractJobMessage message, CancellationToken cancellationToken, TimeSpan? visibleAfter = null) =>
+        queues.SendAsync(TriggerTable.ExtractsQueue, JsonSerializer.Serialize(message, ExtractJobJsonContext.Default.ExtractJobMessage), cancellationToken, visibleAfter);
 
     private static string ObjectType(ExtractKind kind) => kind == ExtractKind.Accounts ? "account" : "user";
 }

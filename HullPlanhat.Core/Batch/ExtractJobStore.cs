@@ -6,7 +6,10 @@ namespace HullPlanhat.Core.Batch;
 
 /// <summary>Where a batch job stands: the byte offset read up to and what the lines gave so far.</summary>
 /// <param name="BlobName">The copy of the extract this job reads (each download attempt writes its own).</param>
-public sealed record ExtractJobState(ExtractKind Kind, string? SegmentId, string BlobName, long Offset, long Lines, long Enqueued, long Skipped, bool Done);
+/// <param name="Step">Chunks committed so far; the message that carries the job on names the step it is for.</param>
+/// <param name="HandedOn">The message for <paramref name="Step"/> was sent (false between the commit and the send).</param>
+public sealed record ExtractJobState(ExtractKind Kind, string? SegmentId, string BlobName, long Offset, long Lines, long Enqueued, long Skipped, bool Done,
+    long Step = 0, bool HandedOn = false);
 
 /// <summary>
 /// The <c>extractjobs</c> table: partition = connector, row = job id. Every write is conditional on
@@ -30,12 +33,13 @@ public sealed class ExtractJobStore(StorageClients storage)
 
         var state = new ExtractJobState(
             Enum.TryParse<ExtractKind>(e.GetString("Kind"), out var kind) ? kind : ExtractKind.Users, e.GetString("SegmentId"), e.GetString("BlobName") ?? "",
-            e.GetInt64("Offset") ?? 0, e.GetInt64("Lines") ?? 0, e.GetInt64("Enqueued") ?? 0, e.GetInt64("Skipped") ?? 0, e.GetBoolean("Done") ?? false);
+            e.GetInt64("Offset") ?? 0, e.GetInt64("Lines") ?? 0, e.GetInt64("Enqueued") ?? 0, e.GetInt64("Skipped") ?? 0, e.GetBoolean("Done") ?? false,
+            e.GetInt64("Step") ?? 0, e.GetBoolean("HandedOn") ?? false);
         return (state, e.ETag);
     }
 
-    /// <summary>Writes <paramref name="state"/> if the row is still at <paramref name="etag"/> (absent when default); false when another delivery got there first.</summary>
-    public async Task<bool> TryWriteAsync(string connectorId, string jobId, ExtractJobState state, ETag etag, CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="state"/> if the row is still at <paramref name="etag"/> (absent when default); the new ETag, or null when another delivery got there first.</summary>
+    public async Task<ETag?> TryWriteAsync(string connectorId, string jobId, ExtractJobState state, ETag etag, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(TableKeys.Encode(connectorId), jobId)
         {
@@ -47,17 +51,19 @@ public sealed class ExtractJobStore(StorageClients storage)
             ["Enqueued"] = state.Enqueued,
             ["Skipped"] = state.Skipped,
             ["Done"] = state.Done,
+            ["Step"] = state.Step,
+            ["HandedOn"] = state.HandedOn,
         };
         try
         {
-            await (etag == default
+            var response = await (etag == default
                 ? Table.AddEntityAsync(entity, cancellationToken)
                 : Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken));
-            return true;
+            return response.Headers.ETag;
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
-            return false;
+            return null;
         }
     }
 }

@@ -12,6 +12,15 @@ public sealed class ExtractOptions
     /// <summary>Lines one <c>ImportExtract</c> invocation enqueues before it hands the job on (well inside a function's time limit).</summary>
     public int ExtractLinesPerChunk { get; set; } = 5_000;
 
+    /// <summary>
+    /// How long one invocation waits for the per-object queues to fall below <c>Hull:FlowControl:BackPressureDepth</c>
+    /// before enqueuing its chunk; past it the job is handed on to a later message, so the queues stay shallow.
+    /// </summary>
+    public TimeSpan ExtractBackPressureWait { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the handed-on message stays invisible when the queues were still deep.</summary>
+    public TimeSpan ExtractBackPressureRetry { get; set; } = TimeSpan.FromSeconds(15);
+
     public IReadOnlyList<string> TrustedHosts =>
         TrustedExtractHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -21,6 +21,7 @@ public static class InstallServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
 
         services.AddSingleton<ExtractJobStore>();
+        services.AddSingleton<ExtractBackPressure>();
         services.AddSingleton<ExtractJobHandler>();
         services.AddKeyedSingleton<IQueueFunction>(TriggerTable.ImportExtract, (sp, _) => sp.GetRequiredService<ExtractJobHandler>());
         services.AddKeyedSingleton<IHttpFunction>(TriggerTable.Manifest, (_, _) => ManifestHandler.Manifest());

@@ -60,6 +60,9 @@ public sealed class QueueBackPressure(StorageClients storage, IOptions<FlowContr
         return normal with { Size = size, In = wait };
     }
 
+    /// <summary>Messages waiting in the per-object queues (users + accounts), as last read (at most <see cref="CacheFor"/> old).</summary>
+    public Task<long> QueuedAsync(CancellationToken cancellationToken) => DepthAsync().WaitAsync(cancellationToken);
+
     private Task<long> DepthAsync()
     {
         lock (gate)

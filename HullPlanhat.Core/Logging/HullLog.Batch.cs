@@ -23,6 +23,12 @@ public static partial class HullLog
     [LoggerMessage(4205, LogLevel.Warning, "connector.batch.skip {Reason}", EventName = "connector.batch.skip")]
     public static partial void BatchJobDropped(this ILogger logger, string reason);
 
+    [LoggerMessage(4206, LogLevel.Information, "connector.batch.slowed {ObjectType} {QueueDepth} {WaitedMs}", EventName = "connector.batch.slowed")]
+    public static partial void BatchSlowed(this ILogger logger, string objectType, long queueDepth, long waitedMs);
+
+    [LoggerMessage(4207, LogLevel.Information, "connector.batch.stale {Step} {CurrentStep}", EventName = "connector.batch.stale")]
+    public static partial void BatchNudgeStale(this ILogger logger, long step, long currentStep);
+
     [LoggerMessage(4210, LogLevel.Information, "incoming.job.requested {ObjectType}", EventName = "incoming.job.requested")]
     public static partial void IncomingJobRequested(this ILogger logger, string objectType);
 

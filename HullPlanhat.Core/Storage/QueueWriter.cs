@@ -12,13 +12,13 @@ public sealed class QueueWriter(StorageClients storage)
     // 64 KiB after Base64 (4/3 growth), with room for the envelope.
     internal const int MaxInlineBytes = 46 * 1024;
 
-    public async Task SendAsync(string queue, string messageJson, CancellationToken cancellationToken)
+    public async Task SendAsync(string queue, string messageJson, CancellationToken cancellationToken, TimeSpan? visibleAfter = null)
     {
         await storage.EnsureCreatedAsync();
         var text = Encoding.UTF8.GetByteCount(messageJson) <= MaxInlineBytes
             ? messageJson
             : await StoreClaimCheckAsync(queue, messageJson, cancellationToken);
-        await storage.Queue(queue).SendMessageAsync(text, cancellationToken);
+        await storage.Queue(queue).SendMessageAsync(text, visibleAfter, timeToLive: null, cancellationToken);
     }
 
     private async Task<string> StoreClaimCheckAsync(string queue, string messageJson, CancellationToken cancellationToken)
