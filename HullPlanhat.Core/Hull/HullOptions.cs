@@ -26,6 +26,16 @@ public sealed class HullOptions
     [Range(1024, int.MaxValue)]
     public int MaxBodyBytes { get; set; } = 20 * 1024 * 1024;
 
+    /// <summary>
+    /// Messages a notification may carry to be split before Hull is answered; a larger one is stored
+    /// as one claim check and split by <c>SplitNotification</c>, so the answer does not wait on one
+    /// queue send per object.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int InlineSplitLimit { get; set; } = DefaultInlineSplitLimit;
+
+    public const int DefaultInlineSplitLimit = 200;
+
     /// <summary>Entries per firehose POST.</summary>
     [Range(1, 100)]
     public int FirehoseBatchSize { get; set; } = 100;

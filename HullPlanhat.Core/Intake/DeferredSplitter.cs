@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace HullPlanhat.Core.Intake;
 
 /// <summary>
-/// Hands a notification's per-object messages to the queues. Up to <see cref="InlineLimit"/> messages
+/// Hands a notification's per-object messages to the queues. Up to <c>Hull:InlineSplitLimit</c> messages
 /// are split and sent before Hull gets its answer; a larger notification (already verified: signature,
 /// replay, credentials) is stored as it came, as ONE blob with ONE message on <c>planhat-intake</c>
 /// (a claim check), so Hull is answered at once, and <see cref="SplitNotificationHandler"/> splits it.
@@ -18,7 +18,6 @@ namespace HullPlanhat.Core.Intake;
 /// </summary>
 public sealed class DeferredSplitter(QueueWriter queues, StorageClients storage)
 {
-    public const int InlineLimit = 200;
     private const int EnqueueParallelism = 32;
 
     public async Task DeferAsync(string connectorId, byte[] body, CancellationToken cancellationToken)

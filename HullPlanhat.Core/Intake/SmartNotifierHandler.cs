@@ -149,7 +149,7 @@ public sealed class SmartNotifierHandler(
         }
 
         var count = notification.Messages?.Count ?? 0;
-        if (count > DeferredSplitter.InlineLimit)
+        if (count > hullOptions.Value.InlineSplitLimit)
         {
             await splitter.DeferAsync(configuration.Id, body, cancellationToken);
             logger.NotificationDeferred(count);

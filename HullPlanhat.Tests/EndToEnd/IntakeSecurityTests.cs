@@ -181,7 +181,7 @@ public sealed class IntakeSecurityTests(ProductFixture product)
     public async Task A_large_notification_is_answered_at_once_and_every_object_is_enqueued_once()
     {
         var connector = await product.CreateConnectorAsync();
-        var count = HullPlanhat.Core.Intake.DeferredSplitter.InlineLimit + 50;
+        var count = HullPlanhat.Core.Hull.HullOptions.DefaultInlineSplitLimit + 50;
         var body = NotificationBuilder.AccountUpdate(connector.Hull, Enumerable.Range(0, count).Select(i => Account($"L{i}")));
         using var response = await product.Sender.SendAsync(product.SmartNotifierUrl, body);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -242,7 +242,7 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
     private async Task ALargeNotificationIsAnsweredAtOnceAndSplitByTheIntakeWorker()
     {
         var (connector, _) = await CreateConnectorAsync();
-        var count = Core.Intake.DeferredSplitter.InlineLimit + 50;
+        var count = Core.Hull.HullOptions.DefaultInlineSplitLimit + 50;
         var accounts = Enumerable.Range(0, count).Select(i => NotificationBuilder.AccountMessage(
             new JsonObject { ["id"] = $"hull-big-{i}", ["external_id"] = $"big-{i}", ["name"] = $"Big {i}" },
             accountSegments: [Segment("seg-accounts")])).ToList();
