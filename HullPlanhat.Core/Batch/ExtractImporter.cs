@@ -55,14 +55,9 @@ public sealed class ExtractImporter(HttpClient http, QueueWriter queues, Storage
     {
         await using var stream = await Blob(blobName).OpenReadAsync(offset, bufferSize: 1024 * 1024, cancellationToken: cancellationToken);
         await using var reader = new ExtractLineReader(stream, offset, MaxLineBytes);
-        long lines = 0, enqueued = 0, skipped = 0, next = offset;
+        long lines = 0, skipped = 0, next = offset;
         var atEnd = false;
-        await Parallel.ForEachAsync(ReadMessagesAsync(), new ParallelOptions { MaxDegreeOfParallelism = EnqueueParallelism, CancellationToken = cancellationToken },
-            async (message, ct) =>
-            {
-                await queues.SendAsync(message.Queue, message.Json, ct);
-                Interlocked.Increment(ref enqueued);
-            });
+        var enqueued = await queues.SendAllAsync(ReadMessagesAsync(), EnqueueParallelism, cancellationToken);
         return new ExtractChunk(next, lines, enqueued, skipped, atEnd);
 
         async IAsyncEnumerable<QueuedMessage> ReadMessagesAsync()

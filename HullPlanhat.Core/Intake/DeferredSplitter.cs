@@ -30,8 +30,7 @@ public sealed class DeferredSplitter(QueueWriter queues, StorageClients storage)
     }
 
     public Task SendAllAsync(IReadOnlyList<QueuedMessage> messages, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = EnqueueParallelism, CancellationToken = cancellationToken },
-            async (message, ct) => await queues.SendAsync(message.Queue, message.Json, ct));
+        queues.SendAllAsync(messages.ToAsyncEnumerable(), EnqueueParallelism, cancellationToken);
 
     /// <summary>One <c>outgoing.account.skip</c> / <c>outgoing.user.skip</c> line per element left out, with its reason.</summary>
     public static void LogRejected(ILogger logger, string? channel, IEnumerable<RejectedMessage> rejected)

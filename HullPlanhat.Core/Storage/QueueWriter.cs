@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using HullPlanhat.Core.Intake;
 
 namespace HullPlanhat.Core.Storage;
 
@@ -19,6 +20,20 @@ public sealed class QueueWriter(StorageClients storage)
             ? messageJson
             : await StoreClaimCheckAsync(queue, messageJson, cancellationToken);
         await storage.Queue(queue).SendMessageAsync(text, visibleAfter, timeToLive: null, cancellationToken);
+    }
+
+    /// <summary>Sends every message, <paramref name="parallelism"/> at a time, as they are produced (a stream is read no faster than it is sent).</summary>
+    /// <returns>How many were sent.</returns>
+    public async Task<long> SendAllAsync(IAsyncEnumerable<QueuedMessage> messages, int parallelism, CancellationToken cancellationToken)
+    {
+        long sent = 0;
+        await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (message, ct) =>
+            {
+                await SendAsync(message.Queue, message.Json, ct);
+                Interlocked.Increment(ref sent);
+            });
+        return sent;
     }
 
     private async Task<string> StoreClaimCheckAsync(string queue, string messageJson, CancellationToken cancellationToken)
