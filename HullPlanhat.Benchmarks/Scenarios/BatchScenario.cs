@@ -31,7 +31,7 @@ public static class BatchScenario
     {
         var figures = new Figures("Batch extract (/batch-accounts) → extract job → queue → stand-in workers");
         figures.Add("settings", string.Join(", ", Settings.Select(s => $"{s.Key}={s.Value}")));
-        var ceiling = await StorageCeiling.MeasureAsync(product.Azurite.ConnectionString, 10_000);
+        var ceiling = await StorageCeiling.MeasureAsync(product.Azurite.ConnectionString, 5_000);
         figures.Add("storage ceiling: send + receive 32 + delete, shallow queue", $"{ceiling:F0} msg/s");
         foreach (var size in sizes)
         {
