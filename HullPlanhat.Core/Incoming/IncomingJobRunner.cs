@@ -67,6 +67,7 @@ public sealed class IncomingJobRunner(
         await using var run = runs.Begin(kind.Function, connector.Id);
         // Only a run that lists Planhat from the first page knows every object; a resumed one does not.
         var seen = decision.Action == JobAction.Start ? new SeenIds() : null;
+        var completed = false;
         try
         {
             await PageThroughAsync(connector, connection, kind, claim, seen, running.Token);
@@ -75,10 +76,7 @@ public sealed class IncomingJobRunner(
             var s = claim.State;
             run.AddUnchanged(s.Unchanged - claimed.Unchanged);
             logger.IncomingJobSucceeded(kind.Name, s.JobId, s.StartedAt, ended, s.Pages, s.Fetched, s.Sent, s.Unchanged, s.PlanhatCalls, s.FirehoseRequests);
-            if (seen is not null)
-            {
-                await PurgeUnseenAsync(connector, kind, claimed, state is { Status: JobStatus.Completed } previous ? previous.JobId : null, seen, cancellationToken);
-            }
+            completed = true;
         }
         catch (Exception e) when (e is JobClaimLostException || (e is OperationCanceledException && claim.Lost.IsCancellationRequested))
         {
@@ -96,6 +94,11 @@ public sealed class IncomingJobRunner(
             // The host is stopping: free the job for the next run at once instead of after StaleAfter.
             await MarkFailedAsync(claim, "The host stopped during the job.");
             throw;
+        }
+
+        if (completed && seen is not null)
+        {
+            await PurgeUnseenAsync(connector, kind, claimed, state is { Status: JobStatus.Completed } previous ? previous.JobId : null, seen, cancellationToken);
         }
     }
 
