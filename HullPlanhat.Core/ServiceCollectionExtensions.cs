@@ -1,4 +1,5 @@
 using HullPlanhat.Core.Hosting;
+using HullPlanhat.Core.Housekeeping;
 using HullPlanhat.Core.Hull;
 using HullPlanhat.Core.Incoming;
 using HullPlanhat.Core.Install;
@@ -70,6 +71,7 @@ public static class ServiceCollectionExtensions
         services.AddHullInstallRoutes();
         services.AddTwoWay();
         services.AddOperations();
+        services.AddHousekeeping();
         return services;
     }
 

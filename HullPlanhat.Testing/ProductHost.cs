@@ -70,6 +70,7 @@ public sealed class ProductHost : IAsyncDisposable
             ["AzureWebJobs:FlushOutbox:Disabled"] = "true",
             ["AzureWebJobs:FetchCompanies:Disabled"] = "true",
             ["AzureWebJobs:FetchEndusers:Disabled"] = "true",
+            ["AzureWebJobs:Housekeeping:Disabled"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -17,8 +17,16 @@ public sealed record ExtractJobState(ExtractKind Kind, string? SegmentId, string
 /// </summary>
 public sealed class ExtractJobStore(StorageClients storage)
 {
+    public const string BlobPrefix = "planhat-extracts/";
+
     public static string NewBlobName(string connectorId, string jobId) =>
-        $"planhat-extracts/{DateTime.UtcNow:yyyy-MM-dd}/{TableKeys.Encode(connectorId)}/{jobId}-{Guid.NewGuid():N}.jsonl";
+        $"{BlobPrefix}{DateTime.UtcNow:yyyy-MM-dd}/{TableKeys.Encode(connectorId)}/{jobId}-{Guid.NewGuid():N}.jsonl";
+
+    /// <summary>The row (partition, job id) a name made by <see cref="NewBlobName"/> belongs to; null for any other name.</summary>
+    public static (string Partition, string JobId)? RowOfBlob(string blobName) =>
+        blobName.Split('/') is [_, _, { Length: > 0 } partition, var file] && file.LastIndexOf('-') is > 0 and var dash
+            ? (partition, file[..dash])
+            : null;
 
     private TableClient Table => storage.Table(StorageNames.ExtractJobsTable);
 

@@ -63,6 +63,7 @@ public static class TriggerTable
     public const string ImportExtract = nameof(ImportExtract);
     public const string PlanhatWebhook = nameof(PlanhatWebhook);
     public const string IncomingWebhookObject = nameof(IncomingWebhookObject);
+    public const string Housekeeping = nameof(Housekeeping);
 
     // Operator tooling (Operations/): Basic auth + org like the internal API.
     public const string Preview = nameof(Preview);
@@ -85,6 +86,7 @@ public static class TriggerTable
         ["Schedules:FlushOutbox"] = "*/10 * * * * *",
         ["Schedules:FetchCompanies"] = "0 */5 * * * *",
         ["Schedules:FetchEndusers"] = "0 */5 * * * *",
+        ["Schedules:Housekeeping"] = "0 17 * * * *", // hourly, off the minutes the fetches start
     };
 
     public static readonly IReadOnlyList<TriggerDefinition> All =
@@ -112,6 +114,7 @@ public static class TriggerTable
         new(ImportExtract, TriggerKind.Queue, Queue: ExtractsQueue),
         new(PlanhatWebhook, TriggerKind.Http, ["POST"], "webhooks/planhat/{connectorId}"), // a Planhat Automation's "Call a webhook"
         new(IncomingWebhookObject, TriggerKind.Queue, Queue: WebhooksQueue),
+        new(Housekeeping, TriggerKind.Timer, ScheduleSetting: "Schedules:Housekeeping"), // expired notification ids, finished batch jobs
         new(Preview, TriggerKind.Http, ["POST"], "api/preview"),
         new(PreviewIncoming, TriggerKind.Http, ["POST"], "api/preview/incoming"),
         new(Runs, TriggerKind.Http, ["GET"], "api/runs"),

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using HullPlanhat.Core.Storage;
@@ -20,12 +22,13 @@ public enum ReplayClaim
 /// Remembers each signed notification id (<c>jti</c>) until its token expires, in the
 /// <c>notificationids</c> table so every instance sees it. A jti is claimed <c>pending</c> before the
 /// notification is processed, marked <c>accepted</c> after, and released when processing failed in a
-/// way Hull should retry — so Hull's own resend after a failure still goes through.
+/// way Hull should retry — so Hull's own resend after a failure still goes through. Rows are spread
+/// over 256 partitions by a hash of the jti, so the housekeeping purge (<see cref="NotificationIdPurge"/>)
+/// deletes expired ones in transactions of up to 100.
 /// </summary>
 public sealed class NotificationReplayGuard(StorageClients storage, TimeProvider clock)
 {
     public const string TableName = "notificationids";
-    private const string RowKey = "jti";
     private const string Pending = "pending";
     private const string Accepted = "accepted";
 
@@ -40,7 +43,7 @@ public sealed class NotificationReplayGuard(StorageClients storage, TimeProvider
     {
         await created.Value;
         var now = clock.GetUtcNow();
-        var entity = new TableEntity(TableKeys.Encode(jti), RowKey)
+        var entity = new TableEntity(Partition(jti), TableKeys.Encode(jti))
         {
             ["State"] = Pending,
             ["ClaimedAt"] = now,
@@ -55,7 +58,7 @@ public sealed class NotificationReplayGuard(StorageClients storage, TimeProvider
         {
         }
 
-        var existing = (await Table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, RowKey, cancellationToken: cancellationToken)).Value;
+        var existing = (await Table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken)).Value;
         if (existing is null)
         {
             return await ClaimAsync(jti, expires, cancellationToken);
@@ -80,9 +83,12 @@ public sealed class NotificationReplayGuard(StorageClients storage, TimeProvider
     }
 
     public async Task AcceptAsync(string jti, CancellationToken cancellationToken) =>
-        await Table.UpdateEntityAsync(new TableEntity(TableKeys.Encode(jti), RowKey) { ["State"] = Accepted }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        await Table.UpdateEntityAsync(new TableEntity(Partition(jti), TableKeys.Encode(jti)) { ["State"] = Accepted }, ETag.All, TableUpdateMode.Merge, cancellationToken);
 
     /// <summary>Forgets the claim so Hull's resend of the same notification is processed.</summary>
     public async Task ReleaseAsync(string jti, CancellationToken cancellationToken) =>
-        await Table.DeleteEntityAsync(TableKeys.Encode(jti), RowKey, ETag.All, cancellationToken);
+        await Table.DeleteEntityAsync(Partition(jti), TableKeys.Encode(jti), ETag.All, cancellationToken);
+
+    /// <summary>One of 256 partitions (two hex digits of the jti's SHA-256).</summary>
+    public static string Partition(string jti) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(jti)), 0, 1);
 }

@@ -9,7 +9,9 @@ namespace HullPlanhat.Core.Incoming;
 /// <summary>
 /// One import job for one connector and object type: decide (start, resume, skip), claim the job
 /// row, then page through Planhat from the checkpoint, checkpointing after every page. Any error
-/// ends the job with <c>incoming.job.error</c> and leaves the checkpoint for the next run.
+/// ends the job with <c>incoming.job.error</c> and leaves the checkpoint for the next run. A job that
+/// went through every page from the start in this run then purges the hashes of objects Planhat no
+/// longer lists (<see cref="UnseenHashPurge"/>).
 /// </summary>
 public sealed class IncomingJobRunner(
     PlanhatClient planhat,
@@ -20,6 +22,7 @@ public sealed class IncomingJobRunner(
     IOptions<PlanhatOptions> planhatOptions,
     TimeProvider clock,
     Operations.Runs.RunRecorder runs,
+    UnseenHashPurge unseenHashes,
     ILogger<IncomingJobRunner> logger)
 {
     public async Task RunAsync(ConnectorRecord connector, IncomingKind kind, CancellationToken cancellationToken)
@@ -62,14 +65,18 @@ public sealed class IncomingJobRunner(
 
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, claim.Lost);
         await using var run = runs.Begin(kind.Function, connector.Id);
+        // Only a run that lists Planhat from the first page knows every object; a resumed one does not.
+        var seen = decision.Action == JobAction.Start ? new SeenIds() : null;
+        var completed = false;
         try
         {
-            await PageThroughAsync(connector, connection, kind, claim, running.Token);
+            await PageThroughAsync(connector, connection, kind, claim, seen, running.Token);
             var ended = clock.GetUtcNow();
             await claim.SaveAsync(s => s with { Status = JobStatus.Completed, EndedAt = ended, LastCompletedAt = ended }, cancellationToken);
             var s = claim.State;
             run.AddUnchanged(s.Unchanged - claimed.Unchanged);
             logger.IncomingJobSucceeded(kind.Name, s.JobId, s.StartedAt, ended, s.Pages, s.Fetched, s.Sent, s.Unchanged, s.PlanhatCalls, s.FirehoseRequests);
+            completed = true;
         }
         catch (Exception e) when (e is JobClaimLostException || (e is OperationCanceledException && claim.Lost.IsCancellationRequested))
         {
@@ -88,9 +95,28 @@ public sealed class IncomingJobRunner(
             await MarkFailedAsync(claim, "The host stopped during the job.");
             throw;
         }
+
+        if (completed && seen is not null)
+        {
+            await PurgeUnseenAsync(connector, kind, claimed, state is { Status: JobStatus.Completed } previous ? previous.JobId : null, seen, cancellationToken);
+        }
     }
 
-    private async Task PageThroughAsync(ConnectorRecord connector, PlanhatConnection connection, IncomingKind kind, JobClaim claim, CancellationToken cancellationToken)
+    private async Task PurgeUnseenAsync(ConnectorRecord connector, IncomingKind kind, JobState run, string? previousJobId, SeenIds seen, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (deleted, marked) = await unseenHashes.RunAsync(connector.Id, kind, run.StartedAt, run.JobId, previousJobId, seen, cancellationToken);
+            logger.UnseenHashesPurged(kind.Name, deleted, marked, seen.Count);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The import itself succeeded; the next complete run purges instead.
+            logger.UnseenHashPurgeFailed(kind.Name, e.Message);
+        }
+    }
+
+    private async Task PageThroughAsync(ConnectorRecord connector, PlanhatConnection connection, IncomingKind kind, JobClaim claim, SeenIds? seen, CancellationToken cancellationToken)
     {
         var pageSize = options.Value.PageSize;
         var links = kind == IncomingKind.Endusers ? new CompanyLinks(hashes, planhat, connector, connection) : null;
@@ -106,6 +132,11 @@ public sealed class IncomingJobRunner(
 
             // A page Hull did not fully take is fetched again: its accepted objects are unchanged by then.
             var done = outcome.Error is null;
+            if (done)
+            {
+                seen?.Add(page);
+            }
+
             await claim.SaveAsync(s => s with
             {
                 Offset = done ? s.Offset + page.Count : s.Offset,

@@ -61,6 +61,7 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
         [TriggerTable.Resync] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
         [TriggerTable.Overview] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
         [TriggerTable.Dashboard] = nameof(OperatorsPreviewReplayResyncAndOpenTheStatusPage),
+        [TriggerTable.Housekeeping] = nameof(HousekeepingPurgesEachStateTableOnItsOwn),
     };
 
     public static TheoryData<string> AppFunctions => new(FunctionsAppHost.Functions.Keys.Order());
@@ -411,6 +412,15 @@ public sealed class FunctionInvocationTests(FunctionsAppHost app)
             Assert.True(DateTime.UtcNow < deadline, "Timed out waiting until " + what);
             await Task.Delay(100);
         }
+    }
+
+    private async Task HousekeepingPurgesEachStateTableOnItsOwn()
+    {
+        await app.InvokeTimerAsync(TriggerTable.Housekeeping);
+        var purged = app.Logs.All.Where(l => l.EventName == "connector.housekeeping.purge").Select(l => l["Store"]).ToList();
+        Assert.Contains("notificationids", purged);
+        Assert.Contains("extractjobs", purged);
+        Assert.DoesNotContain(app.Logs.All, l => l.EventName == "connector.housekeeping.error");
     }
 
     private async Task HealthNeedsNoCredentialsAndReportsStorage()

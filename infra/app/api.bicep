@@ -23,6 +23,7 @@ param schedules object = {
   flushOutbox: '*/10 * * * * *'
   fetchCompanies: '0 */5 * * * *'
   fetchEndusers: '0 */5 * * * *'
+  housekeeping: '0 17 * * * *'
 }
 
 @description('Optional overrides; empty means the product default (see docs/deploy.md).')
@@ -79,6 +80,7 @@ var productSettings = [
   { name: 'Schedules__FlushOutbox', value: schedules.flushOutbox }
   { name: 'Schedules__FetchCompanies', value: schedules.fetchCompanies }
   { name: 'Schedules__FetchEndusers', value: schedules.fetchEndusers }
+  { name: 'Schedules__Housekeeping', value: schedules.housekeeping }
   { name: 'Outbox__MaxAttempts', value: '5' }
 ]
 

@@ -1,0 +1,65 @@
+using Azure.Data.Tables;
+
+namespace HullPlanhat.Core.Storage;
+
+/// <summary>
+/// Sends a stream of row actions (deletes, merges) as entity-group transactions of up to 100 rows,
+/// one partition each, in the order the rows were read. Each action carries the ETag of the row as
+/// read, so a row rewritten since (by a flush, an import, another instance) or already gone is left
+/// alone: the transaction failing on it is sent again without it. Memory holds one batch at a time.
+/// </summary>
+public static class ConditionalBatches
+{
+    public const int MaxRows = 100;
+
+    /// <returns>How many deletes and how many other actions (merges, replaces) were applied.</returns>
+    public static async Task<(int Deleted, int Updated)> SubmitAsync(TableClient table, IAsyncEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        var (deleted, updated) = (0, 0);
+        var batch = new List<TableTransactionAction>(MaxRows);
+        await foreach (var action in actions.WithCancellation(cancellationToken))
+        {
+            if (batch.Count == MaxRows || (batch.Count > 0 && batch[0].Entity.PartitionKey != action.Entity.PartitionKey))
+            {
+                Count(await SubmitBatchAsync(table, batch, cancellationToken));
+                batch.Clear();
+            }
+
+            batch.Add(action);
+        }
+
+        if (batch.Count > 0)
+        {
+            Count(await SubmitBatchAsync(table, batch, cancellationToken));
+        }
+
+        return (deleted, updated);
+
+        void Count(List<TableTransactionAction> applied)
+        {
+            var deletes = applied.Count(a => a.ActionType == TableTransactionActionType.Delete);
+            deleted += deletes;
+            updated += applied.Count - deletes;
+        }
+    }
+
+    /// <returns>The actions applied.</returns>
+    private static async Task<List<TableTransactionAction>> SubmitBatchAsync(TableClient table, List<TableTransactionAction> batch, CancellationToken cancellationToken)
+    {
+        var pending = batch.ToList();
+        while (pending.Count > 0)
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(pending, cancellationToken);
+                return pending;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 404 or 412 && e.FailedTransactionActionIndex is { } failed && failed < pending.Count)
+            {
+                pending.RemoveAt(failed); // changed or gone since it was read: not ours to touch any more
+            }
+        }
+
+        return pending;
+    }
+}
