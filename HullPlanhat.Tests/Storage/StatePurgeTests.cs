@@ -72,7 +72,7 @@ public sealed class StatePurgeTests(ProductFixture product)
             await container.GetBlobClient(blob).UploadAsync(BinaryData.FromString("{}\n"));
             if (done is { } isDone)
             {
-                Assert.True(await jobs.TryWriteAsync(connectorId, jobId, new ExtractJobState(ExtractKind.Users, null, blob, 3, 1, 1, 0, isDone), default, CancellationToken.None));
+                Assert.NotNull(await jobs.TryWriteAsync(connectorId, jobId, new ExtractJobState(ExtractKind.Users, null, blob, 3, 1, 1, 0, isDone), default, CancellationToken.None));
             }
         }
 
