@@ -63,6 +63,7 @@ public static class ServiceCollectionExtensions
 
         services.AddIntake();
         services.AddThroughput();
+        services.AddFlushDecisions();
         services.AddOutgoingUsers();
         services.AddIncoming();
         services.AddInternalApi();
