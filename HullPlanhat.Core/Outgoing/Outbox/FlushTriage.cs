@@ -15,7 +15,7 @@ public sealed record TriagedRow(OutboxRow Row, string? SkipReason)
 /// The "already in sync" decision, taken by the flusher for a whole chunk instead of by each queue
 /// worker for its object: the chunk's sync-state rows are read together (<see cref="SyncStateStore.ReadManyAsync"/>),
 /// rows whose hash Planhat already has or whose change is older than the one it has are marked
-/// skipped (<see cref="SyncDecision"/>), known Planhat ids are filled in, and rows that would write
+/// skipped (<see cref="SyncDecision"/>; an unchanged row's newer version is recorded), known Planhat ids are filled in, and rows that would write
 /// back values the import brought from Planhat are marked too (loop suppression: one read each,
 /// only for changed rows whose Planhat id is known).
 /// </summary>
@@ -34,6 +34,12 @@ public sealed class FlushTriage(SyncStateStore syncState, ImportedState imported
             var filled = row.PlanhatId is null && state?.PlanhatId is { } known ? row with { PlanhatId = known } : row;
             return new TriagedRow(filled, SyncDecision.SkipReason(row.Hash, row.Version, state));
         }).ToArray();
+
+        // An unchanged object's newer change becomes the version to compare with, so its older change, delivered late, still counts as older.
+        await syncState.SaveAsync(connectorId, objectType, rows
+            .Select(row => (row, State: accepted.GetValueOrDefault(row.HullId)))
+            .Where(r => r.State is not null && r.row.Version > r.State.Version && SyncDecision.SkipReason(r.row.Hash, r.row.Version, r.State) == SkipReasons.AlreadyInSync)
+            .Select(r => (r.row.HullId, r.State! with { Version = r.row.Version })), cancellationToken);
 
         await Parallel.ForAsync(0, triaged.Length, new ParallelOptions { MaxDegreeOfParallelism = ImportedReadParallelism, CancellationToken = cancellationToken },
             async (i, ct) =>
