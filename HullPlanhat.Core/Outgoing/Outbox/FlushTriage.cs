@@ -13,11 +13,12 @@ public sealed record TriagedRow(OutboxRow Row, string? SkipReason)
 
 /// <summary>
 /// The "already in sync" decision, taken by the flusher for a whole chunk instead of by each queue
-/// worker for its object: the chunk's sync-state rows are read together (<see cref="SyncStateStore.ReadManyAsync"/>),
-/// rows whose hash Planhat already has or whose change is older than the one it has are marked
-/// skipped (<see cref="SyncDecision"/>; an unchanged row's newer version is recorded), known Planhat ids are filled in, and rows that would write
-/// back values the import brought from Planhat are marked too (loop suppression: one read each,
-/// only for changed rows whose Planhat id is known).
+/// worker for its object: the chunk's sync-state rows are read together
+/// (<see cref="SyncStateStore.ReadManyAsync"/>); rows whose hash Planhat already has, or whose
+/// change is older than the one it has, are marked skipped (<see cref="SyncDecision"/>; an
+/// unchanged row's newer version is recorded); known Planhat ids are filled in; and rows that would
+/// write back values the import brought from Planhat are marked too (loop suppression: one read
+/// each, only for changed rows whose Planhat id is known).
 /// </summary>
 public sealed class FlushTriage(SyncStateStore syncState, ImportedState imported)
 {
