@@ -64,6 +64,7 @@ public static class ServiceCollectionExtensions
 
         services.AddIntake();
         services.AddThroughput();
+        services.AddFlushDecisions();
         services.AddOutgoingUsers();
         services.AddIncoming();
         services.AddInternalApi();

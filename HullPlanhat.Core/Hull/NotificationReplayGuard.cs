@@ -39,15 +39,19 @@ public sealed class NotificationReplayGuard(StorageClients storage, TimeProvider
 
     private TableClient Table => storage.Table(TableName);
 
+    private const string ClaimIdColumn = "ClaimId";
+
     public async Task<ReplayClaim> ClaimAsync(string jti, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         await created.Value;
         var now = clock.GetUtcNow();
+        var claimId = Guid.NewGuid().ToString("N");
         var entity = new TableEntity(Partition(jti), TableKeys.Encode(jti))
         {
             ["State"] = Pending,
             ["ClaimedAt"] = now,
             ["ExpiresAt"] = expires,
+            [ClaimIdColumn] = claimId,
         };
         try
         {
@@ -62,6 +66,12 @@ public sealed class NotificationReplayGuard(StorageClients storage, TimeProvider
         if (existing is null)
         {
             return await ClaimAsync(jti, expires, cancellationToken);
+        }
+
+        if (existing.GetString(ClaimIdColumn) == claimId)
+        {
+            // Our own insert, retried by the storage client after a lost answer: still the first claim.
+            return ReplayClaim.First;
         }
 
         var expired = existing.GetDateTimeOffset("ExpiresAt") is { } remembered && remembered < now;

@@ -17,14 +17,13 @@ namespace HullPlanhat.Core.Outgoing;
 
 /// <summary>
 /// <c>OutgoingAccount</c> (queue <c>planhat-accounts</c>): filter, map and validate one Hull account,
-/// then stage it in the outbox — or skip it, at zero Planhat calls, when Planhat already has it.
+/// then stage it in the outbox (a share of a group-committed transaction, no read). The flush drops
+/// it, at zero Planhat calls, when Planhat already has it (<see cref="Outbox.FlushTriage"/>).
 /// </summary>
 public sealed class OutgoingAccountHandler(
     ConnectorMessageReader messages,
     PlanhatUsersCache planhatUsers,
-    SyncStateStore syncState,
     OutboxStore outbox,
-    ImportedState imported,
     IOptions<PlanhatOptions> planhatOptions,
     ProductMetrics metrics,
     ILogger<OutgoingAccountHandler> logger) : IQueueFunction
@@ -73,34 +72,9 @@ public sealed class OutgoingAccountHandler(
             return;
         }
 
+        // No read here: whether Planhat has this already is decided by the flush, for the whole chunk at once (FlushTriage).
         var hash = CanonicalJson.Hash(new JsonObject { ["company"] = company.DeepClone(), ["licenses"] = licenses.Licenses?.DeepClone() });
-        var version = ChangeVersion.Of(account);
-        var accepted = await syncState.GetAsync(connector.Id, OutboxObjectTypes.Company, hullId, cancellationToken);
-        if (accepted is not null && ChangeVersion.IsOlder(version, accepted.Version))
-        {
-            Skip(SkipReasons.OlderChange);
-            return;
-        }
-
-        if (accepted?.Hash == hash)
-        {
-            // A change undone before the flush must not be sent either.
-            await outbox.RemoveUnlessNewerAsync(connector.Id, OutboxObjectTypes.Company, hullId, version, cancellationToken);
-            Skip(SkipReasons.AlreadyInSync);
-            return;
-        }
-
         var hullPlanhatId = HullAttributePath.Read(account, "planhat.id")?.ToString();
-        if (licenses.Licenses is not { Count: > 0 } && await imported.HoldsAsync(connector.Id, IncomingKind.Companies, hullPlanhatId ?? accepted?.PlanhatId, company, cancellationToken))
-        {
-            // Planhat's own values coming back: remember them as written, so the next notification is free.
-            await syncState.SaveAsync(connector.Id, OutboxObjectTypes.Company,
-                [(hullId, new SyncState(hash, hullPlanhatId ?? accepted?.PlanhatId, company["externalId"]?.ToString(), version))], cancellationToken);
-            await outbox.RemoveUnlessNewerAsync(connector.Id, OutboxObjectTypes.Company, hullId, version, cancellationToken);
-            Skip(ImportedState.AlreadyInPlanhat);
-            return;
-        }
-
         var staged = await outbox.StageNewestAsync(new OutboxRow
         {
             ConnectorId = connector.Id,
@@ -109,10 +83,10 @@ public sealed class OutgoingAccountHandler(
             Payload = company,
             Attachments = licenses.Licenses,
             Hash = hash,
-            PlanhatId = hullPlanhatId ?? accepted?.PlanhatId,
+            PlanhatId = hullPlanhatId,
             HullClaims = HullClaims.ForAccount(account),
             Context = new JsonObject { ["hullPlanhatId"] = hullPlanhatId },
-            Version = version,
+            Version = ChangeVersion.Of(account),
         }, cancellationToken);
         if (staged)
         {

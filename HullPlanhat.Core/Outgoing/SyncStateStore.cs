@@ -22,9 +22,34 @@ public sealed class SyncStateStore(StorageClients storage)
         await storage.EnsureCreatedAsync();
         var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(connectorId), $"{objectType}_{TableKeys.Encode(hullId)}", cancellationToken: cancellationToken);
         return response.HasValue && response.Value is { } e
-            ? new SyncState(e.GetString("Hash"), e.GetString("PlanhatId"), e.GetString("ExternalId"), e.GetInt64("Version") ?? 0)
+            ? ToState(e)
             : null;
     }
+
+    /// <summary>
+    /// What Planhat last accepted for many objects of one type (the flusher's chunk), by Hull id:
+    /// range reads where the objects lie together, point reads where they are scattered (<see cref="KeyedRowReader"/>).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, SyncState>> ReadManyAsync(string connectorId, string objectType, IEnumerable<string> hullIds, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var byKey = hullIds.Distinct(StringComparer.Ordinal).ToDictionary(id => $"{objectType}_{TableKeys.Encode(id)}", StringComparer.Ordinal);
+        var rows = await KeyedRowReader.ReadAsync(Table, TableKeys.Encode(connectorId), byKey.Keys, StateColumns, cancellationToken);
+        return rows.ToDictionary(r => byKey[r.Key], r => ToState(r.Value), StringComparer.Ordinal);
+    }
+
+    /// <summary>Planhat ids by external id (e.g. the companies a chunk of endusers belongs to), read as <see cref="ReadManyAsync"/> does.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> FindPlanhatIdsByExternalIdAsync(string connectorId, string objectType, IEnumerable<string> externalIds, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var byKey = externalIds.Distinct(StringComparer.Ordinal).ToDictionary(id => $"{objectType}ext_{TableKeys.Encode(id)}", StringComparer.Ordinal);
+        var rows = await KeyedRowReader.ReadAsync(Table, TableKeys.Encode(connectorId), byKey.Keys, ["PlanhatId"], cancellationToken);
+        return rows.Where(r => r.Value.GetString("PlanhatId") is not null).ToDictionary(r => byKey[r.Key], r => r.Value.GetString("PlanhatId"), StringComparer.Ordinal);
+    }
+
+    private static readonly string[] StateColumns = ["Hash", "PlanhatId", "ExternalId", "Version"];
+
+    private static SyncState ToState(TableEntity e) => new(e.GetString("Hash"), e.GetString("PlanhatId"), e.GetString("ExternalId"), e.GetInt64("Version") ?? 0);
 
     public async Task<string?> FindPlanhatIdByExternalIdAsync(string connectorId, string objectType, string externalId, CancellationToken cancellationToken)
     {

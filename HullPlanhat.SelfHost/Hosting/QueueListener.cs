@@ -106,6 +106,10 @@ public sealed class QueueListener(
             }
 
             idle = TimeSpan.FromMilliseconds(50);
+            if (messages.Length < batchSize / 2 && settings.PartialBatchWait > TimeSpan.Zero)
+            {
+                await Task.Delay(settings.PartialBatchWait, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         }
 
         // Shutting down: wait for the messages in flight (they see the cancellation and stop).

@@ -22,6 +22,14 @@ public sealed class SelfHostOptions
 
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// After a poll that came back less than half full (a shallow queue: the workers keep up with
+    /// the intake), how long to let the queue fill before the next poll, so a receive fetches a
+    /// fuller batch instead of a few messages (fewer storage requests per message; the messages
+    /// already received are handled meanwhile). Zero polls again as soon as slots are free.
+    /// </summary>
+    public TimeSpan PartialBatchWait { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>How long a failed message stays invisible before its next try.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -24,8 +24,14 @@ public sealed class TestConnector(ProductFixture product, SandboxConnector conne
         ProductFixture.WaitUntilAsync(
             () => Task.FromResult(AccountDecisions >= count), $"{count} accounts were staged or skipped", TimeSpan.FromSeconds(120));
 
-    public int AccountDecisions =>
-        product.Logs.For(Id, "outgoing.account.staged").Count + product.Logs.For(Id, "outgoing.account.skip").Count;
+    public int AccountDecisions => WorkerDecisions("outgoing.account");
+
+    /// <summary>
+    /// The queue worker's decisions (<c>.staged</c>, or <c>.skip</c> for a filter or validation reason),
+    /// not counting the flush's skips of objects Planhat already has.
+    /// </summary>
+    public int WorkerDecisions(string log) =>
+        product.Logs.For(Id, $"{log}.staged").Count + product.Logs.For(Id, $"{log}.skip").Count(l => !l.Category.EndsWith("Flusher", StringComparison.Ordinal));
 
     public IReadOnlyList<CapturedLog> Logs(string eventName) => product.Logs.For(Id, eventName);
 

@@ -65,7 +65,7 @@ public static class TestUsers
     /// <summary>Waits until the user queue worker decided (staged or skipped) <paramref name="count"/> users.</summary>
     public static Task WaitForUserDecisionsAsync(this TestConnector connector, int count, TimeSpan? timeout = null) =>
         ProductFixture.WaitUntilAsync(
-            () => Task.FromResult(connector.Logs("outgoing.user.staged").Count + connector.Logs("outgoing.user.skip").Count >= count),
+            () => Task.FromResult(connector.WorkerDecisions("outgoing.user") >= count),
             $"{count} users were staged or skipped", timeout ?? TimeSpan.FromSeconds(120));
 
     /// <summary>Sends accounts and waits until they are staged, so the next flush writes their companies first.</summary>

@@ -11,8 +11,8 @@ namespace HullPlanhat.Core.Operations.Preview;
 
 /// <summary>
 /// A dry run of <c>OutgoingAccount</c> / <c>OutgoingUser</c> and the flush: the same filter, map,
-/// validate and hash steps in the same order as the handlers (their skip reasons verbatim), the same
-/// comparison with what Planhat last accepted, then a read of what Planhat holds to name the fields
+/// validate and hash steps in the same order as the handlers (their skip reasons verbatim), the
+/// flush's comparison with what Planhat last accepted (<see cref="SyncDecision"/>, one read per object here), then a read of what Planhat holds to name the fields
 /// that would change. Reads only: nothing is staged, sent, or stored.
 /// </summary>
 public sealed class OutgoingPreview(SyncStateStore syncState, SentEventLedger sentEvents, PlanhatUsersCache planhatUsers, PlanhatHeldObjects held)
@@ -101,15 +101,14 @@ public sealed class OutgoingPreview(SyncStateStore syncState, SentEventLedger se
         }
 
         var hash = CanonicalJson.Hash(new JsonObject { ["company"] = company.DeepClone(), ["licenses"] = licenses.Licenses?.DeepClone() });
+        // The flush's decision (FlushTriage), for this one object.
         var accepted = await syncState.GetAsync(connector.Id, type, hullId, cancellationToken);
-        if (accepted is not null && ChangeVersion.IsOlder(ChangeVersion.Of(account), accepted.Version))
+        switch (SyncDecision.SkipReason(hash, ChangeVersion.Of(account), accepted))
         {
-            return (Skip(SkipReasons.OlderChange), null);
-        }
-
-        if (accepted?.Hash == hash)
-        {
-            return (new PreviewVerdict(index, type, hullId, PreviewDecisions.Unchanged, SkipReasons.AlreadyInSync, [], accepted.PlanhatId), null);
+            case SkipReasons.OlderChange:
+                return (Skip(SkipReasons.OlderChange), null);
+            case SkipReasons.AlreadyInSync:
+                return (new PreviewVerdict(index, type, hullId, PreviewDecisions.Unchanged, SkipReasons.AlreadyInSync, [], accepted!.PlanhatId), null);
         }
 
         var planhatId = HullAttributePath.Read(account, "planhat.id")?.ToString() ?? accepted?.PlanhatId;
@@ -159,14 +158,12 @@ public sealed class OutgoingPreview(SyncStateStore syncState, SentEventLedger se
         var unsent = mapped.Count == 0 ? 0 : (await sentEvents.UnsentAsync(connector.Id, hullId, mapped, cancellationToken)).Count;
         var hash = EnduserHash.Compute(enduser, company);
         var accepted = await syncState.GetAsync(connector.Id, type, hullId, cancellationToken);
-        if (accepted is not null && ChangeVersion.IsOlder(ChangeVersion.Of(user), accepted.Version))
+        switch (SyncDecision.SkipReason(hash, ChangeVersion.Of(user), accepted))
         {
-            return (new PreviewVerdict(index, type, hullId, PreviewDecisions.Skip, SkipReasons.OlderChange, Events: unsent), null);
-        }
-
-        if (accepted?.Hash == hash)
-        {
-            return (new PreviewVerdict(index, type, hullId, PreviewDecisions.Unchanged, SkipReasons.AlreadyInSync, [], accepted.PlanhatId, unsent), null);
+            case SkipReasons.OlderChange:
+                return (new PreviewVerdict(index, type, hullId, PreviewDecisions.Skip, SkipReasons.OlderChange, Events: unsent), null);
+            case SkipReasons.AlreadyInSync:
+                return (new PreviewVerdict(index, type, hullId, PreviewDecisions.Unchanged, SkipReasons.AlreadyInSync, [], accepted!.PlanhatId, unsent), null);
         }
 
         var planhatId = HullAttributePath.Read(user, "planhat.id")?.ToString() ?? accepted?.PlanhatId;

@@ -21,6 +21,7 @@ public sealed class CompanyFlusher(
     PlanhatClient planhat,
     PlanhatIdResolver ids,
     OutboxStore outbox,
+    FlushTriage triage,
     SyncStateStore syncState,
     RowFailureHandler failures,
     HullFirehoseClient firehose,
@@ -37,9 +38,9 @@ public sealed class CompanyFlusher(
         for (var chunk = 0; chunk < outboxOptions.Value.MaxChunksPerRun; chunk++)
         {
             var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Company, chunkSize, cancellationToken);
-            if (rows.Count > 0)
+            if (await DropUnchangedAsync(connector, rows, cancellationToken) is { Count: > 0 } changed)
             {
-                await FlushChunkAsync(connector, connection, rows, cancellationToken);
+                await FlushChunkAsync(connector, connection, changed, cancellationToken);
             }
 
             if (rows.Count < chunkSize)
@@ -47,6 +48,36 @@ public sealed class CompanyFlusher(
                 break;
             }
         }
+    }
+
+    /// <summary>
+    /// Drops the rows Planhat already has (same hash), or has a newer change of, with the skip line
+    /// the queue worker used to log; rows holding Planhat's own values are recorded as written.
+    /// </summary>
+    /// <returns>The rows to send, with their known Planhat ids.</returns>
+    private async Task<IReadOnlyList<OutboxRow>> DropUnchangedAsync(ConnectorRecord connector, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+
+        // Licenses are Planhat's to derive from, so only a company without them counts as Planhat's own values.
+        var triaged = await triage.TriageAsync(connector.Id, OutboxObjectTypes.Company, IncomingKind.Companies, rows,
+            row => row.Attachments is { Count: > 0 } ? null : row.Payload, cancellationToken);
+        var dropped = triaged.Where(t => t.SkipReason is not null).ToList();
+        foreach (var (row, reason) in dropped)
+        {
+            using var scope = logger.ForAccount(row.HullClaims);
+            logger.AccountSkipped(reason!);
+            metrics.Skipped(OutboxObjectTypes.Company, reason!);
+        }
+
+        await syncState.SaveAsync(connector.Id, OutboxObjectTypes.Company,
+            dropped.Where(t => t.FromPlanhat).Select(t => (t.Row.HullId, new SyncState(t.Row.Hash, t.Row.PlanhatId, t.Row.Payload["externalId"]?.ToString(), t.Row.Version))),
+            cancellationToken);
+        await outbox.CompleteAsync(dropped.Select(t => t.Row), cancellationToken);
+        return triaged.Where(t => t.SkipReason is null).Select(t => t.Row).ToList();
     }
 
     private async Task FlushChunkAsync(ConnectorRecord connector, PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)

@@ -19,6 +19,7 @@ namespace HullPlanhat.Core.Outgoing.Users;
 /// </summary>
 public sealed class EnduserFlusher(
     OutboxStore outbox,
+    FlushTriage triage,
     EnduserOutbox endusers,
     EnduserUpserter upserter,
     ActivityPoster activities,
@@ -59,13 +60,14 @@ public sealed class EnduserFlusher(
         Dictionary<string, string?> companyIds, CancellationToken cancellationToken)
     {
         using var counted = calls.Begin();
-        await FindCompanyIdsAsync(connector.Id, rows, companyIds, cancellationToken);
+        var triaged = await TriageAsync(connector.Id, rows, cancellationToken);
+        await FindCompanyIdsAsync(connector.Id, triaged.Where(t => t.Send).Select(t => t.Context), companyIds, cancellationToken);
         var staged = new List<Staged>();
-        foreach (var row in rows)
+        foreach (var (row, context, send, _) in triaged)
         {
-            var context = EnduserContext.FromJson(row.Context);
-            if (!context.SendEnduser)
+            if (!send)
             {
+                // Planhat has this enduser (or a newer change of it) already; only its events (if any) are left to send.
                 staged.Add(new(row, context, null));
             }
             else if (await CompanyIdAsync(connector.Id, context.Company, companyIds, cancellationToken) is { } companyId)
@@ -115,8 +117,11 @@ public sealed class EnduserFlusher(
             }
         }
 
+        // What Planhat accepted, and Planhat's own values coming back (recorded as written, so the next notification is free).
         await syncState.SaveAsync(connector.Id, OutboxObjectTypes.Enduser,
-            written.Select(w => (w.Staged.Row.HullId, new SyncState(w.Staged.Row.Hash, w.PlanhatId, EnduserMapper.Text(w.Staged.Row.Payload, "externalId"), w.Staged.Row.Version))),
+            written.Select(w => (Row: w.Staged.Row, w.PlanhatId))
+                .Concat(triaged.Where(t => t.FromPlanhat).Select(t => (t.Row, PlanhatId: t.Row.PlanhatId!)))
+                .Select(w => (w.Row.HullId, new SyncState(w.Row.Hash, w.PlanhatId, EnduserMapper.Text(w.Row.Payload, "externalId"), w.Row.Version))),
             cancellationToken);
 
         // Events go after their enduser, so Planhat can attribute them; a failed enduser keeps its events staged.
@@ -143,20 +148,52 @@ public sealed class EnduserFlusher(
         return true;
     }
 
-    /// <summary>Looks up the chunk's companies by external id side by side, not one after another.</summary>
-    private async Task FindCompanyIdsAsync(string connectorId, IReadOnlyList<OutboxRow> rows, Dictionary<string, string?> known, CancellationToken cancellationToken)
+    private sealed record Triaged(OutboxRow Row, EnduserContext Context, bool Send, bool FromPlanhat = false);
+
+    /// <summary>
+    /// Which staged endusers Planhat still needs (<see cref="FlushTriage"/>): an unchanged, older or
+    /// Planhat-sourced enduser is not sent (the skip line the queue worker used to log), while its
+    /// events still are.
+    /// </summary>
+    private async Task<IReadOnlyList<Triaged>> TriageAsync(string connectorId, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
     {
-        var missing = rows.Select(r => EnduserContext.FromJson(r.Context))
-            .Where(c => c.SendEnduser && c.Company.PlanhatId is null)
+        var triaged = await triage.TriageAsync(connectorId, OutboxObjectTypes.Enduser, IncomingKind.Endusers, rows,
+            row => EnduserContext.FromJson(row.Context) is { SendEnduser: true, Company.PlanhatId: { } companyId } ? WithCompany(row.Payload, companyId) : null,
+            cancellationToken);
+        return triaged.Select(t =>
+        {
+            // A row staged only for its events (by an earlier version of the worker) was decided already.
+            var context = EnduserContext.FromJson(t.Row.Context);
+            if (context.SendEnduser && t.SkipReason is { } reason)
+            {
+                using var scope = logger.ForUser(t.Row.HullClaims);
+                logger.UserSkipped(reason);
+                metrics.Skipped(OutboxObjectTypes.Enduser, reason);
+            }
+
+            return new Triaged(t.Row, context, context.SendEnduser && t.SkipReason is null, context.SendEnduser && t.FromPlanhat);
+        }).ToList();
+    }
+
+    private static JsonObject WithCompany(JsonObject enduser, string companyId)
+    {
+        var item = (JsonObject)enduser.DeepClone();
+        item["companyId"] = companyId;
+        return item;
+    }
+
+    /// <summary>Looks up the companies of the endusers to send by external id, together (<see cref="SyncStateStore.FindPlanhatIdsByExternalIdAsync"/>).</summary>
+    private async Task FindCompanyIdsAsync(string connectorId, IEnumerable<EnduserContext> sending, Dictionary<string, string?> known, CancellationToken cancellationToken)
+    {
+        var missing = sending
+            .Where(c => c.Company.PlanhatId is null)
             .Select(c => c.Company.ExternalId).OfType<string>()
             .Where(e => known.GetValueOrDefault(e) is null)
             .Distinct(StringComparer.Ordinal).ToList();
-        var found = new string?[missing.Count];
-        await Parallel.ForAsync(0, missing.Count, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (i, ct) => found[i] = await syncState.FindPlanhatIdByExternalIdAsync(connectorId, OutboxObjectTypes.Company, missing[i], ct));
-        for (var i = 0; i < missing.Count; i++)
+        var found = await syncState.FindPlanhatIdsByExternalIdAsync(connectorId, OutboxObjectTypes.Company, missing, cancellationToken);
+        foreach (var externalId in missing)
         {
-            known[missing[i]] = found[i];
+            known[externalId] = found.GetValueOrDefault(externalId);
         }
     }
 
@@ -171,17 +208,15 @@ public sealed class EnduserFlusher(
         IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
     {
         var unposted = new Dictionary<OutboxRow, OutboxRow>(ReferenceEqualityComparer.Instance);
-        await Parallel.ForEachAsync(rows.Where(r => EnduserOutbox.EventsOf(r).Count > 0),
-            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (row, ct) =>
+        var withEvents = rows.Where(r => EnduserOutbox.EventsOf(r).Count > 0).ToList();
+        var sent = await sentEvents.SentAmongAsync(connectorId, withEvents.SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId))), cancellationToken);
+        foreach (var row in withEvents)
         {
             var events = EnduserOutbox.EventsOf(row);
-            var unsent = await sentEvents.UnsentAsync(connectorId, row.HullId, events, ct);
+            var unsent = events.Where(e => !sent.Contains((row.HullId, e.EventId))).ToList();
             var toPost = unsent.Count == events.Count ? row : row with { Attachments = new JsonArray(unsent.Select(e => (JsonNode)e.ToJson()).ToArray()) };
-            lock (unposted)
-            {
-                unposted[toPost] = row;
-            }
-        });
+            unposted[toPost] = row;
+        }
 
         var posting = unposted.Keys.ToList();
         IEnumerable<(string, string)> Ids(IEnumerable<OutboxRow> of) => of.SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId)));

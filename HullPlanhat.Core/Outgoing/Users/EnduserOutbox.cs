@@ -12,30 +12,24 @@ public sealed class EnduserOutbox(OutboxStore outbox, TimeProvider clock)
 {
     private const int MaxConflicts = 10;
 
-    /// <summary>Stages the enduser (if it changed) with its events merged into what is staged already.</summary>
-    public async Task StageAsync(OutboxRow row, IReadOnlyList<StagedEvent> events, CancellationToken cancellationToken)
+    /// <summary>Stages the enduser with its events merged into what is staged already.</summary>
+    /// <returns>False when a newer change of the enduser is staged already: it stays, and only gains these events.</returns>
+    public async Task<bool> StageAsync(OutboxRow row, IReadOnlyList<StagedEvent> events, CancellationToken cancellationToken)
     {
-        var send = EnduserContext.FromJson(row.Context).SendEnduser;
-
         // Usually nothing is staged for this user: try to add first, read only on conflict.
-        var existing = send ? null : await outbox.FindAsync(row.ConnectorId, row.ObjectType, row.HullId, cancellationToken);
+        OutboxRow? existing = null;
         for (var attempt = 0; attempt < MaxConflicts; attempt++)
         {
             var merged = EventMapper.Merge(EventsOf(existing), events);
-            if (!send && merged.Count == 0)
-            {
-                // A change undone before the flush must not be sent either (unless a newer change is staged).
-                if (existing is not null && !ChangeVersion.IsOlder(row.Version, existing.Version))
-                {
-                    await outbox.CompleteAsync([existing], cancellationToken);
-                }
-
-                return;
-            }
 
             // A newer change staged already keeps its enduser; this older one only adds its events.
-            var newest = existing is not null && ChangeVersion.IsOlder(row.Version, existing.Version) ? existing : row;
-            var staged = newest with
+            var older = existing is not null && ChangeVersion.IsOlder(row.Version, existing.Version);
+            if (older && merged.Count == EventsOf(existing).Count)
+            {
+                return false;
+            }
+
+            var staged = (older ? existing! : row) with
             {
                 Attachments = merged.Count == 0 ? null : new JsonArray(merged.Select(e => (JsonNode)e.ToJson()).ToArray()),
                 StagedAt = clock.GetUtcNow(),
@@ -45,7 +39,7 @@ public sealed class EnduserOutbox(OutboxStore outbox, TimeProvider clock)
             };
             if (await outbox.TryWriteAsync(staged, existing, cancellationToken))
             {
-                return;
+                return !older;
             }
 
             existing = await outbox.FindAsync(row.ConnectorId, row.ObjectType, row.HullId, cancellationToken);

@@ -14,14 +14,12 @@ namespace HullPlanhat.Core.Outgoing.Users;
 
 /// <summary>
 /// <c>OutgoingUser</c> (queue <c>planhat-users</c>): filter, map and validate one Hull user, then stage
-/// the enduser (when it changed) and its whitelisted events in the outbox — zero Planhat calls here.
+/// the enduser and its whitelisted events in the outbox — no read, zero Planhat calls here. The flush
+/// drops the enduser when Planhat already has it, and events already sent (<see cref="Outbox.FlushTriage"/>).
 /// </summary>
 public sealed class OutgoingUserHandler(
     ConnectorMessageReader messages,
-    SyncStateStore syncState,
     EnduserOutbox outbox,
-    SentEventLedger sentEvents,
-    ImportedState imported,
     ProductMetrics metrics,
     ILogger<OutgoingUserHandler> logger) : IQueueFunction
 {
@@ -61,23 +59,10 @@ public sealed class OutgoingUserHandler(
             return;
         }
 
-        var events = await sentEvents.UnsentAsync(connector.Id, hullId, StageableEvents(EventMapper.Map(message.Events, enduser, account, settings), settings), cancellationToken);
+        // No read here: whether Planhat has this enduser, and which events went already, is decided by the flush for the whole chunk (FlushTriage).
+        var events = StageableEvents(EventMapper.Map(message.Events, enduser, account, settings), settings);
         var hash = EnduserHash.Compute(enduser, company);
-        var version = ChangeVersion.Of(user);
-        var accepted = await syncState.GetAsync(connector.Id, OutboxObjectTypes.Enduser, hullId, cancellationToken);
-        var older = accepted is not null && ChangeVersion.IsOlder(version, accepted.Version);
-        var changed = accepted?.Hash != hash && !older;
         var hullPlanhatId = Json.HullAttributePath.Read(user, "planhat.id")?.ToString();
-        var fromPlanhat = changed && company.PlanhatId is { } companyId
-            && await imported.HoldsAsync(connector.Id, IncomingKind.Endusers, hullPlanhatId ?? accepted?.PlanhatId, WithCompany(enduser, companyId), cancellationToken);
-        if (fromPlanhat)
-        {
-            // Planhat's own values coming back: remember them as written (the events, if any, still go).
-            changed = false;
-            await syncState.SaveAsync(connector.Id, OutboxObjectTypes.Enduser,
-                [(hullId, new SyncState(hash, hullPlanhatId ?? accepted?.PlanhatId, EnduserMapper.Text(enduser, "externalId"), version))], cancellationToken);
-        }
-
         var row = new OutboxRow
         {
             ConnectorId = connector.Id,
@@ -85,34 +70,27 @@ public sealed class OutgoingUserHandler(
             HullId = hullId,
             Payload = enduser,
             Hash = hash,
-            PlanhatId = hullPlanhatId ?? accepted?.PlanhatId,
+            PlanhatId = hullPlanhatId,
             HullClaims = HullClaims.ForUser(user),
-            Context = new EnduserContext(changed, company, account is null ? null : HullClaims.ForAccount(account), hullPlanhatId).ToJson(),
-            Version = version,
+            Context = new EnduserContext(true, company, account is null ? null : HullClaims.ForAccount(account), hullPlanhatId).ToJson(),
+            Version = ChangeVersion.Of(user),
         };
 
-        await outbox.StageAsync(row, events, cancellationToken);
+        var newest = await outbox.StageAsync(row, events, cancellationToken);
         foreach (var stagedEvent in events)
         {
             logger.EventStaged(stagedEvent.Action);
         }
 
-        if (changed)
+        if (newest)
         {
             logger.UserStaged(hash);
         }
         else
         {
-            // Planhat has this enduser (or a newer change of it) already; only its events (if any) are left to send.
-            Skip(older ? SkipReasons.OlderChange : fromPlanhat ? ImportedState.AlreadyInPlanhat : SkipReasons.AlreadyInSync);
+            // A newer change of this enduser is staged already; this one only added its events (if any).
+            Skip(SkipReasons.OlderChange);
         }
-    }
-
-    private static JsonObject WithCompany(JsonObject enduser, string companyId)
-    {
-        var item = (JsonObject)enduser.DeepClone();
-        item["companyId"] = companyId;
-        return item;
     }
 
     private IReadOnlyList<StagedEvent> StageableEvents(IReadOnlyList<StagedEvent> events, ConnectorSettings settings)

@@ -29,6 +29,24 @@ public sealed class SentEventLedger(StorageClients storage)
         return events.Where((_, i) => !found[i].HasValue).ToList();
     }
 
+    /// <summary>
+    /// Which of many users' events were sent already (the flusher's chunk): range reads where the
+    /// users lie together, point reads where they are scattered (<see cref="KeyedRowReader"/>).
+    /// </summary>
+    public async Task<IReadOnlySet<(string HullUserId, string EventId)>> SentAmongAsync(string connectorId, IEnumerable<(string HullUserId, string EventId)> events,
+        CancellationToken cancellationToken)
+    {
+        var byKey = events.Distinct().ToDictionary(e => RowKey(e.HullUserId, e.EventId), StringComparer.Ordinal);
+        if (byKey.Count == 0)
+        {
+            return new HashSet<(string, string)>();
+        }
+
+        await storage.EnsureCreatedAsync();
+        var rows = await KeyedRowReader.ReadAsync(Table, TableKeys.Encode(connectorId), byKey.Keys, ["PartitionKey"], cancellationToken);
+        return rows.Keys.Select(k => byKey[k]).ToHashSet();
+    }
+
     /// <summary>Records sent events, in table transactions of up to 100 rows.</summary>
     public async Task MarkSentAsync(string connectorId, IEnumerable<(string HullUserId, string EventId)> sent, CancellationToken cancellationToken)
     {

@@ -1,0 +1,98 @@
+using System.Diagnostics.Metrics;
+using Azure.Data.Tables;
+using HullPlanhat.Core.Storage;
+using HullPlanhat.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HullPlanhat.Tests.Storage;
+
+/// <summary>
+/// The flusher's reads of many keys (sync state, sent events, company ids) on Azurite: keys lying
+/// together cost one range query, keys scattered over a large partition cost a bounded range plus
+/// point reads — never a scan of the partition.
+/// </summary>
+[Collection(ProductCollection.Name)]
+public sealed class KeyedRowReaderTests(ProductFixture product) : IAsyncLifetime, IDisposable
+{
+    private const int Rows = 3000;
+    private readonly ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly MeterListener listener = new();
+    private readonly Dictionary<string, long> counts = [];
+    private readonly string partition = Guid.NewGuid().ToString("N");
+    private TableClient table = null!;
+
+    public async Task InitializeAsync()
+    {
+        var meters = services.GetRequiredService<IMeterFactory>();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("AzureWebJobsStorage", product.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"])]).Build();
+        var clients = new StorageClients(configuration, new StorageRequestMetrics(meters));
+        await clients.EnsureCreatedAsync();
+        table = clients.Table(StorageNames.SyncStateTable);
+        foreach (var chunk in Enumerable.Range(0, Rows).Chunk(100))
+        {
+            await table.SubmitTransactionAsync(chunk.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity(partition, Key(i)) { ["Value"] = i })));
+        }
+
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == StorageRequestMetrics.InstrumentName && ReferenceEquals(instrument.Meter.Scope, meters))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags.ToArray().Where(t => t.Key == "operation"))
+            {
+                lock (counts)
+                {
+                    counts[(string)tag.Value!] = counts.GetValueOrDefault((string)tag.Value!) + value;
+                }
+            }
+        });
+        listener.Start();
+    }
+
+    [Fact]
+    public async Task Keys_lying_together_cost_one_range_query_and_no_point_read()
+    {
+        var keys = Enumerable.Range(1000, 450).Select(Key).Append(Key(1200) + "-absent").ToList();
+        var found = await KeyedRowReader.ReadAsync(table, partition, keys, ["Value"], CancellationToken.None);
+
+        Assert.Equal(450, found.Count);
+        Assert.Equal(1049, found[Key(1049)].GetInt32("Value"));
+        Assert.Equal((1, 0), (Count("query"), Count("point-read")));
+    }
+
+    [Fact]
+    public async Task Keys_scattered_over_a_large_partition_cost_a_bounded_range_then_point_reads()
+    {
+        // 10 keys spread over 3,000 rows: the range may return 20 rows, then the rest are point reads.
+        var keys = Enumerable.Range(0, 10).Select(i => Key(i * 300 + 7)).ToList();
+        var found = await KeyedRowReader.ReadAsync(table, partition, keys, ["Value"], CancellationToken.None);
+
+        Assert.Equal(keys.Order(StringComparer.Ordinal), found.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(1, Count("query"));
+        Assert.Equal(9, Count("point-read"));
+    }
+
+    private long Count(string operation)
+    {
+        lock (counts)
+        {
+            return counts.GetValueOrDefault(operation);
+        }
+    }
+
+    private static string Key(int i) => $"k{i:D5}";
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        listener.Dispose();
+        services.Dispose();
+    }
+}
