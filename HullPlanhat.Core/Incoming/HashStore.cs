@@ -142,7 +142,6 @@ public sealed class HashStore(StorageClients storage)
                 [FieldsColumn] = FieldFingerprints.Serialize(g.Last().Fields),
             }))
             .ToList();
-        await Parallel.ForEachAsync(actions.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-            async (batch, ct) => await Table.SubmitTransactionAsync(batch, ct));
+        await Table.SubmitInTransactionsAsync(actions, cancellationToken);
     }
 }

@@ -84,7 +84,6 @@ public sealed class SyncStateStore(StorageClients storage)
 
         // A transaction may not touch the same row twice: keep the last action per row.
         var distinct = actions.GroupBy(a => a.Entity.RowKey).Select(g => g.Last()).ToList();
-        await Parallel.ForEachAsync(distinct.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-            async (batch, ct) => await Table.SubmitTransactionAsync(batch, ct));
+        await Table.SubmitInTransactionsAsync(distinct, cancellationToken);
     }
 }

@@ -29,8 +29,6 @@ public sealed class EchoRecorder(StorageClients storage, TimeProvider clock)
                 [AtColumn] = at,
             }))
             .ToList();
-        var table = storage.Table(StorageNames.HashesTable);
-        await Parallel.ForEachAsync(actions.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-            async (batch, ct) => await table.SubmitTransactionAsync(batch, ct));
+        await storage.Table(StorageNames.HashesTable).SubmitInTransactionsAsync(actions, cancellationToken);
     }
 }

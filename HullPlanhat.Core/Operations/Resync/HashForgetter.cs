@@ -75,9 +75,8 @@ public sealed class HashForgetter(StorageClients storage)
         return rows.Count;
     }
 
-    private static async Task SubmitAsync(TableClient table, List<TableTransactionAction> actions, CancellationToken cancellationToken) =>
-        await Parallel.ForEachAsync(actions.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-            async (batch, ct) => await table.SubmitTransactionAsync(batch, ct));
+    private static Task SubmitAsync(TableClient table, List<TableTransactionAction> actions, CancellationToken cancellationToken) =>
+        table.SubmitInTransactionsAsync(actions, cancellationToken);
 
     private static string Quote(string value) => value.Replace("'", "''", StringComparison.Ordinal);
 }

@@ -57,8 +57,7 @@ public sealed class SentEventLedger(StorageClients storage)
             .Distinct(StringComparer.Ordinal)
             .Select(rowKey => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, rowKey)))
             .ToList();
-        await Parallel.ForEachAsync(actions.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-            async (batch, ct) => await Table.SubmitTransactionAsync(batch, ct));
+        await Table.SubmitInTransactionsAsync(actions, cancellationToken);
     }
 
     /// <summary>Forgets events recorded as sent that were not (their post certainly failed), so they are sent again.</summary>

@@ -1,0 +1,11 @@
+using Azure.Data.Tables;
+
+namespace HullPlanhat.Core.Storage;
+
+/// <summary>Writes many rows of one partition as entity-group transactions of up to 100 actions, four in flight.</summary>
+public static class TableTransactions
+{
+    public static Task SubmitInTransactionsAsync(this TableClient table, IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(actions.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (batch, ct) => await table.SubmitTransactionAsync(batch, ct));
+}
