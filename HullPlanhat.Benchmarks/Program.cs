@@ -22,8 +22,7 @@ await using var product = await ProductHost.StartAsync(
         ["Logging:Console:LogLevel:Default"] = "Warning",
         // Hull's account batches of 20 (the original's size) cost the intake's per-notification requests 10× per account.
         ["Hull:FlowControl:AccountSize"] = scenario == "scale" ? "200" : null,
-        // Azurite scans the whole queue on each receive and delete: keep its backlog far shallower than Azure's would need.
-        ["Hull:FlowControl:BackPressureDepth"] = scenario == "scale" ? "400" : scenario == "batch" ? BatchScenario.Settings["Hull:FlowControl:BackPressureDepth"] : null,
+        ["Hull:FlowControl:BackPressureDepth"] = scenario == "batch" ? BatchScenario.Settings["Hull:FlowControl:BackPressureDepth"] : null,
         ["Hull:ExtractLinesPerChunk"] = scenario == "batch" ? BatchScenario.Settings["Hull:ExtractLinesPerChunk"] : null,
         // The batch scenario measures the import path alone (extract → queue → stand-in workers); the accounts and scale scenarios measure the workers.
         ["AzureWebJobs:OutgoingAccount:Disabled"] = scenario == "batch" ? "true" : null,

@@ -65,10 +65,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
             throw new InvalidOperationException($"Azurite is not installed ({script}). Run 'npm ci' in {RepoPaths.Root} (./build.sh test does it).");
         }
 
-        // In memory, Azurite's own extent GC is quadratic and stalls it past ~10,000 messages a minute (see the script).
-        string[] preload = location is null ? ["-r", Path.Combine(RepoPaths.Root, "eng", "azurite-linear-gc.cjs")] : [];
+        // In memory, two of Azurite's costs that Azure does not have (its extent GC, its index re-sort on every queue operation) stall it under load (see the script).
+        string[] preload = location is null ? ["-r", Path.Combine(RepoPaths.Root, "eng", "azurite-patches.cjs")] : [];
+        // For profiling the emulator under a benchmark, e.g. "--prof --logfile=/tmp/azurite-v8.log" (see docs/scaling.md).
+        var nodeArgs = (Environment.GetEnvironmentVariable("HULLPLANHAT_AZURITE_NODE_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         azurite = Process.Start(new ProcessStartInfo("node",
-            [.. preload, script, "--silent", .. (location is null ? new[] { "--inMemoryPersistence" } : new[] { "--location", location }), "--skipApiVersionCheck", "--disableTelemetry",
+            [.. nodeArgs, .. preload, script, "--silent", .. (location is null ? new[] { "--inMemoryPersistence" } : new[] { "--location", location }), "--skipApiVersionCheck", "--disableTelemetry",
              "--blobHost", "127.0.0.1", "--blobPort", $"{ports[0]}", "--queueHost", "127.0.0.1", "--queuePort", $"{ports[1]}",
              "--tableHost", "127.0.0.1", "--tablePort", $"{ports[2]}"])
         {

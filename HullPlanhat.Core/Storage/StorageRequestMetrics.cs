@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using HullPlanhat.Core.Telemetry;
@@ -45,11 +46,44 @@ public sealed class StorageRequestMetrics(IMeterFactory meters)
         _ => method.ToLowerInvariant(),
     };
 
-    private sealed class Counting(StorageRequestMetrics owner, string service) : HttpPipelineSynchronousPolicy
+    /// <summary>Whether a successful receive's answer (Azure's <c>QueueMessagesList</c> XML, buffered) held no message.</summary>
+    public static bool IsEmptyReceive(Response response) =>
+        response.Status == 200 && response.ContentStream is MemoryStream && response.Content.ToMemory().Span.IndexOf("<QueueMessage>"u8) < 0;
+
+    private sealed class Counting(StorageRequestMetrics owner, string service) : HttpPipelinePolicy
     {
-        public override void OnSendingRequest(HttpMessage message)
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            try
+            {
+                ProcessNext(message, pipeline);
+            }
+            finally
+            {
+                Count(message);
+            }
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            try
+            {
+                await ProcessNextAsync(message, pipeline);
+            }
+            finally
+            {
+                Count(message);
+            }
+        }
+
+        private void Count(HttpMessage message)
         {
             var operation = Operation(service, message.Request.Method.Method, message.Request.Uri.Path, message.Request.Uri.Query);
+            if (operation == "receive" && message.HasResponse && IsEmptyReceive(message.Response))
+            {
+                operation = "receive-empty";
+            }
+
             owner.requests.Add(1, new("service", service), new("operation", operation));
         }
     }

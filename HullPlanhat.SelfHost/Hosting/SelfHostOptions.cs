@@ -12,9 +12,12 @@ public sealed class SelfHostOptions
     [Range(1, 32)]
     public int QueueBatchSize { get; set; } = 32;
 
-    /// <summary>Messages handled at once per queue (a new batch is fetched when a batch's worth of them is done).</summary>
+    /// <summary>
+    /// Messages handled at once per queue (a new batch is fetched when a batch's worth of them is
+    /// done): 64, as the Functions app's host.json (batchSize 32 + newBatchThreshold 32).
+    /// </summary>
     [Range(1, 256)]
-    public int QueueConcurrency { get; set; } = 32;
+    public int QueueConcurrency { get; set; } = 64;
 
     /// <summary>As host.json's maxDequeueCount: then the message goes to the poison queue.</summary>
     [Range(1, 100)]
