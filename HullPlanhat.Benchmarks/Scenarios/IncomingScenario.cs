@@ -46,7 +46,7 @@ public static class IncomingScenario
         long peak;
         await using (var memory = new MemorySampler())
         {
-            await bench.Product.RunFunctionAsync(TriggerTable.FetchEndusers);
+            await bench.Product.RunFunctionAsync(TriggerTable.FetchEndusers, TimeSpan.FromMinutes(60));
             time.Stop();
             peak = memory.PeakAboveBaselineMiB;
         }

@@ -131,7 +131,11 @@ public static class ScaleScenario
         Console.WriteLine($"  {name}: flushed in {time.Elapsed.TotalSeconds:F1} s");
         var calls = (await bench.CallsAsync()).Skip(callsBefore).ToList();
         var byEndpoint = string.Join(", ", calls.GroupBy(c => $"{c.Method} {string.Join('/', c.Path.Split('/').Take(2))}").Select(g => $"{g.Key} ×{g.Count()}"));
-        return new Phase(name, count, time.Elapsed, storage.Since(requestsBefore), calls.Count, byEndpoint, hull.Percentile(0.5), hull.Percentile(0.95), hull.Slowed,
+        var requests = storage.Since(requestsBefore);
+        // A long run's figures as each phase ends, in case the whole run is cut short.
+        Console.WriteLine($"  {name}: {count / time.Elapsed.TotalSeconds:F0} objects/s; {(double)requests.Values.Sum() / count:F3} storage requests per object " +
+            $"({(double)(requests.Values.Sum() - requests.GetValueOrDefault("queue receive-empty")) / count:F3} without idle polls); {calls.Count} Planhat calls; intake p95 {hull.Percentile(0.95):F0} ms; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        return new Phase(name, count, time.Elapsed, requests, calls.Count, byEndpoint, hull.Percentile(0.5), hull.Percentile(0.95), hull.Slowed,
             Logs.Count($"{log}.skip") - skipped);
     }
 

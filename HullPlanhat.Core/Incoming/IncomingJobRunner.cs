@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Planhat;
 using HullPlanhat.Core.Storage;
@@ -121,44 +122,78 @@ public sealed class IncomingJobRunner(
         var pageSize = options.Value.PageSize;
         var links = kind == IncomingKind.Endusers ? new CompanyLinks(hashes, planhat, connector, connection) : null;
         var lookups = 0;
-        while (true)
+        Task<IReadOnlyList<JsonObject>>? nextPage = null;
+        try
         {
-            var offset = claim.State.Offset;
-            var page = await planhat.ListPageAsync(connection, kind.Name, pageSize, offset, cancellationToken);
-            var outcome = await importer.ImportAsync(connector, kind, page, links, cancellationToken);
-            var newLookups = (links?.PlanhatCalls ?? 0) - lookups;
-            lookups += newLookups;
-            var largestEarlier = claim.State.LargestPage;
+            while (true)
+            {
+                var offset = claim.State.Offset;
+                var page = await (nextPage ?? planhat.ListPageAsync(connection, kind.Name, pageSize, offset, cancellationToken));
+                nextPage = null;
+                var largestEarlier = claim.State.LargestPage;
+                var last = JobPlanner.IsLastPage(page.Count, pageSize, largestEarlier);
+                if (!last)
+                {
+                    // Offset paging: the next page is fetched while this one goes to Hull; if this one must be fetched again, it is dropped.
+                    nextPage = planhat.ListPageAsync(connection, kind.Name, pageSize, offset + page.Count, cancellationToken);
+                }
 
-            // A page Hull did not fully take is fetched again: its accepted objects are unchanged by then.
-            var done = outcome.Error is null;
-            if (done)
-            {
-                seen?.Add(page);
-            }
+                var outcome = await importer.ImportAsync(connector, kind, page, links, cancellationToken);
+                var newLookups = (links?.PlanhatCalls ?? 0) - lookups;
+                lookups += newLookups;
 
-            await claim.SaveAsync(s => s with
-            {
-                Offset = done ? s.Offset + page.Count : s.Offset,
-                LargestPage = Math.Max(s.LargestPage, page.Count),
-                Pages = s.Pages + (done ? 1 : 0),
-                Fetched = s.Fetched + (done ? page.Count : 0),
-                Sent = s.Sent + outcome.Sent,
-                Unchanged = s.Unchanged + (done ? outcome.Unchanged : 0),
-                PlanhatCalls = s.PlanhatCalls + 1 + newLookups,
-                FirehoseRequests = s.FirehoseRequests + outcome.FirehoseRequests,
-            }, cancellationToken);
-            if (outcome.Error is { } error)
-            {
-                throw new HttpRequestException("Hull did not accept every changed object: " + error);
-            }
+                // A page Hull did not fully take is fetched again: its accepted objects are unchanged by then.
+                var done = outcome.Error is null;
+                if (done)
+                {
+                    seen?.Add(page);
+                }
 
-            var st = claim.State;
-            logger.IncomingJobProgress(kind.Name, st.JobId, st.Offset, st.Pages, st.Fetched, st.Sent, st.Unchanged);
-            if (JobPlanner.IsLastPage(page.Count, pageSize, largestEarlier))
-            {
-                return;
+                await claim.SaveAsync(s => s with
+                {
+                    Offset = done ? s.Offset + page.Count : s.Offset,
+                    LargestPage = Math.Max(s.LargestPage, page.Count),
+                    Pages = s.Pages + (done ? 1 : 0),
+                    Fetched = s.Fetched + (done ? page.Count : 0),
+                    Sent = s.Sent + outcome.Sent,
+                    Unchanged = s.Unchanged + (done ? outcome.Unchanged : 0),
+                    PlanhatCalls = s.PlanhatCalls + 1 + newLookups,
+                    FirehoseRequests = s.FirehoseRequests + outcome.FirehoseRequests,
+                }, cancellationToken);
+                if (outcome.Error is { } error)
+                {
+                    throw new HttpRequestException("Hull did not accept every changed object: " + error);
+                }
+
+                var st = claim.State;
+                logger.IncomingJobProgress(kind.Name, st.JobId, st.Offset, st.Pages, st.Fetched, st.Sent, st.Unchanged);
+                if (last)
+                {
+                    return;
+                }
             }
+        }
+        finally
+        {
+            await DropAsync(nextPage);
+        }
+    }
+
+    /// <summary>Waits out a page fetched ahead that will not be used, so its failure is observed and nothing runs on after the job.</summary>
+    private static async Task DropAsync(Task<IReadOnlyList<JsonObject>>? page)
+    {
+        if (page is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await page;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The job has already ended (or failed) for its own reason.
         }
     }
 
