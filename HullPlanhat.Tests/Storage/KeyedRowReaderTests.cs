@@ -69,13 +69,34 @@ public sealed class KeyedRowReaderTests(ProductFixture product) : IAsyncLifetime
     [Fact]
     public async Task Keys_scattered_over_a_large_partition_cost_a_bounded_range_then_point_reads()
     {
-        // 10 keys spread over 3,000 rows: the range may return 20 rows, then the rest are point reads.
+        // 10 keys spread over 3,000 rows: the range may return 320 rows (reaching 2 of them), then the rest are point reads.
         var keys = Enumerable.Range(0, 10).Select(i => Key(i * 300 + 7)).ToList();
         var found = await KeyedRowReader.ReadAsync(table, partition, keys, ["Value"], CancellationToken.None);
 
         Assert.Equal(keys.Order(StringComparer.Ordinal), found.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(1, Count("query"));
-        Assert.Equal(9, Count("point-read"));
+        Assert.Equal(8, Count("point-read"));
+    }
+
+    [Fact]
+    public async Task Keys_among_twenty_times_as_many_other_rows_are_read_by_the_range_alone()
+    {
+        // The companies of a chunk of users, the accounts of one flush among the previous ones: 150 keys in a range of 2,981 rows.
+        var keys = Enumerable.Range(0, 150).Select(i => Key(i * 20)).ToList();
+        var found = await KeyedRowReader.ReadAsync(table, partition, keys, ["Value"], CancellationToken.None);
+
+        Assert.Equal(150, found.Count);
+        Assert.Equal((3, 0), (Count("query"), Count("point-read")));
+    }
+
+    [Fact]
+    public async Task Many_keys_are_read_in_segments_side_by_side()
+    {
+        var keys = Enumerable.Range(0, 1200).Select(Key).ToList();
+        var found = await KeyedRowReader.ReadAsync(table, partition, keys, ["Value"], CancellationToken.None);
+
+        Assert.Equal(1200, found.Count);
+        Assert.Equal((3, 0), (Count("query"), Count("point-read"))); // 500 + 500 + 200 keys, one range each
     }
 
     private long Count(string operation)
