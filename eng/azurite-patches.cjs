@@ -102,11 +102,6 @@ function passes(entity, checks) {
   return true;
 }
 
-function keyPrefilter(filter) {
-  const checks = keyChecks(filter);
-  return checks === null ? null : (entity) => passes(entity, checks);
-}
-
 function compareKeys(pk1, rk1, pk2, rk2) {
   return pk1 < pk2 ? -1 : pk1 > pk2 ? 1 : rk1 < rk2 ? -1 : rk1 > rk2 ? 1 : 0;
 }
@@ -266,4 +261,3 @@ loki.prototype.addCollection = function addCollectionWithoutPartitionKeyIndex(na
   return addCollection.call(this, name, options);
 };
 
-module.exports = { keyPrefilter };
