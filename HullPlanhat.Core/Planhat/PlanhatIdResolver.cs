@@ -61,16 +61,16 @@ public sealed class PlanhatIdResolver(PlanhatClient planhat, PlanhatListings lis
         }
 
         var listing = listings.For(connection, lookup);
-        var (listed, allFound) = await ReadUntilFoundAsync(connection, lookup, listing, wanted.Keys, cancellationToken);
-        if (!allFound && listing.StartedAt < started)
+        if (!await ReadUntilFoundAsync(connection, lookup, listing, wanted.Keys, cancellationToken) && listing.StartedAt < started)
         {
             // What is missing may be newer than the pass that was already under way: one new pass from the start.
-            (listed, _) = await ReadUntilFoundAsync(connection, lookup, listings.For(connection, lookup, fresh: true), wanted.Keys, cancellationToken);
+            listing = listings.For(connection, lookup, fresh: true);
+            await ReadUntilFoundAsync(connection, lookup, listing, wanted.Keys, cancellationToken);
         }
 
         foreach (var (key, indexes) in wanted)
         {
-            foreach (var found in listed[key])
+            foreach (var found in listing.Find(key))
             {
                 foreach (var i in indexes)
                 {
@@ -87,9 +87,9 @@ public sealed class PlanhatIdResolver(PlanhatClient planhat, PlanhatListings lis
     }
 
     /// <summary>Reads on in the pass until every key has been listed or the list ends.</summary>
-    /// <returns>What the pass listed under each key, and whether every key was listed.</returns>
-    private async Task<(Dictionary<(string, string), ListedObject[]> Listed, bool AllFound)> ReadUntilFoundAsync(PlanhatConnection connection, PlanhatIdLookup lookup,
-        PlanhatListing listing, IReadOnlyCollection<(string Name, string Value)> keys, CancellationToken cancellationToken)
+    /// <returns>Whether every key has been listed.</returns>
+    private async Task<bool> ReadUntilFoundAsync(PlanhatConnection connection, PlanhatIdLookup lookup, PlanhatListing listing,
+        IReadOnlyCollection<(string Name, string Value)> keys, CancellationToken cancellationToken)
     {
         await listing.Gate.WaitAsync(cancellationToken);
         try
@@ -103,7 +103,7 @@ public sealed class PlanhatIdResolver(PlanhatClient planhat, PlanhatListings lis
                 missing.RemoveWhere(k => listing.Find(k).Count > 0);
             }
 
-            return (keys.ToDictionary(k => k, k => listing.Find(k).ToArray()), missing.Count == 0);
+            return missing.Count == 0;
         }
         finally
         {
