@@ -47,7 +47,6 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RowFailureHandler>();
         services.AddSingleton<PlanhatUsersCache>();
         services.AddSingleton<PlanhatIdResolver>();
-        services.AddSingleton<PlanhatListings>();
         services.AddSingleton<FirehoseTokenFactory>();
         services.AddSingleton<PlanhatRateGate>();
         services.AddSingleton<SharedPlanhatBudget>();

@@ -13,12 +13,11 @@ public sealed record PlanhatIdLookup(string ListPath, IReadOnlyList<string> Keys
 
 /// <summary>
 /// Finds the Planhat ids of objects Planhat accepted without naming them (a bulk upsert does not
-/// list unchanged rows): a few by one filtered query each, more from a pass over the list endpoint
-/// that the lookups of a flush share (<see cref="PlanhatListings"/>), so a re-sent chunk or a first
-/// sync against a Planhat that already holds the data costs about one call per 5,000 objects of the
-/// list, once per flush, instead of one per object or one pass per chunk.
+/// list unchanged rows): a few by one filtered query each, more by paging the list endpoint once,
+/// so a re-sent chunk or a first sync against a Planhat that already holds the data costs about
+/// one call per 5,000 objects instead of one per object.
 /// </summary>
-public sealed class PlanhatIdResolver(PlanhatClient planhat, PlanhatListings listings, TimeProvider clock)
+public sealed class PlanhatIdResolver(PlanhatClient planhat)
 {
     /// <summary>Up to this many objects, one filtered query each is cheaper than paging the whole list.</summary>
     public const int QueryEachUpTo = 3;
@@ -28,7 +27,6 @@ public sealed class PlanhatIdResolver(PlanhatClient planhat, PlanhatListings lis
     /// <returns>The Planhat id per item, null where none was found. Throws when a call fails.</returns>
     public async Task<string?[]> ResolveAsync(PlanhatConnection connection, PlanhatIdLookup lookup, IReadOnlyList<JsonObject> items, CancellationToken cancellationToken)
     {
-        var started = clock.GetUtcNow();
         var ids = new string?[items.Count];
         var keys = items.Select(item => KeyOf(lookup, item)).ToArray();
         if (items.Count <= QueryEachUpTo)
@@ -60,59 +58,41 @@ public sealed class PlanhatIdResolver(PlanhatClient planhat, PlanhatListings lis
             }
         }
 
-        var listing = listings.For(connection, lookup);
-        if (!await ReadUntilFoundAsync(connection, lookup, listing, wanted.Keys, cancellationToken) && listing.StartedAt < started)
+        var resolved = new HashSet<(string, string)>();
+        for (var offset = 0; resolved.Count < wanted.Count; offset += PageSize)
         {
-            // What is missing may be newer than the pass that was already under way: one new pass from the start.
-            listing = listings.For(connection, lookup, fresh: true);
-            await ReadUntilFoundAsync(connection, lookup, listing, wanted.Keys, cancellationToken);
-        }
-
-        foreach (var (key, indexes) in wanted)
-        {
-            foreach (var found in listing.Find(key))
+            var page = await planhat.QueryAsync(connection, $"{lookup.ListPath}limit={PageSize}&offset={offset}", cancellationToken);
+            foreach (var found in page)
             {
-                foreach (var i in indexes)
+                foreach (var name in lookup.Keys)
                 {
-                    // Several endusers may share an email: the one in the item's company wins.
-                    if (ids[i] is null || (Text(items[i], "companyId") is { } companyId && found.CompanyId == companyId))
+                    var slot = Text(found, name) is { } value ? (name, Normalize(new(name, value))) : default;
+                    if (slot == default || !wanted.TryGetValue(slot, out var indexes))
                     {
-                        ids[i] = found.Id;
+                        continue;
+                    }
+
+                    resolved.Add(slot);
+                    foreach (var i in indexes)
+                    {
+                        // Several endusers may share an email: the one in the item's company wins.
+                        if (ids[i] is null || SameCompany(found, items[i]))
+                        {
+                            ids[i] = Text(found, "_id");
+                        }
                     }
                 }
+            }
+
+            // Planhat clamps the page size it does not allow; only an empty page proves the end.
+            if (page.Count == 0)
+            {
+                break;
             }
         }
 
         return ids;
     }
-
-    /// <summary>Reads on in the pass until every key has been listed or the list ends.</summary>
-    /// <returns>Whether every key has been listed.</returns>
-    private async Task<bool> ReadUntilFoundAsync(PlanhatConnection connection, PlanhatIdLookup lookup, PlanhatListing listing,
-        IReadOnlyCollection<(string Name, string Value)> keys, CancellationToken cancellationToken)
-    {
-        await listing.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            var missing = keys.Where(k => listing.Find(k).Count == 0).ToHashSet();
-            while (missing.Count > 0 && !listing.Complete)
-            {
-                // Planhat clamps the page size it does not allow; only an empty page proves the end.
-                var page = await planhat.QueryAsync(connection, $"{lookup.ListPath}limit={PageSize}&offset={listing.NextOffset}", cancellationToken);
-                listing.Add(page, lookup.Keys, ListedKey);
-                missing.RemoveWhere(k => listing.Find(k).Count > 0);
-            }
-
-            return missing.Count == 0;
-        }
-        finally
-        {
-            listing.Gate.Release();
-        }
-    }
-
-    private static (string, string)? ListedKey(JsonObject found, string name) =>
-        Text(found, name) is { } value ? (name, Normalize(new(name, value))) : null;
 
     /// <summary>
     /// Gives the rows among <paramref name="indexes"/> that Planhat accepted without naming them
