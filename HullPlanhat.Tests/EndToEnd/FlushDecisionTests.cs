@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.Outgoing;
-using HullPlanhat.Core.Storage;
 using HullPlanhat.Sandbox.Planhat;
 using HullPlanhat.Tests.Infrastructure;
 using HullPlanhat.Tests.Operations;
@@ -153,48 +151,18 @@ public sealed class FlushDecisionTests(ProductFixture product)
     }
 
     /// <summary>Table point reads and queries of this product's storage clients (not other hosts in the process) while alive.</summary>
-    private sealed class ProductTableReads : IDisposable
+    private sealed class ProductTableReads(ProductFixture product) : IDisposable
     {
-        private readonly MeterListener listener = new();
-        private readonly ConcurrentBag<string> reads = [];
+        private readonly StorageRequestTally tally = new(product.Services.GetRequiredService<IMeterFactory>());
 
-        public ProductTableReads(ProductFixture product)
-        {
-            var meters = product.Services.GetRequiredService<IMeterFactory>();
-            listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Name == StorageRequestMetrics.InstrumentName && ReferenceEquals(instrument.Meter.Scope, meters))
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            };
-            listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-            {
-                string? service = null, operation = null;
-                foreach (var tag in tags)
-                {
-                    (service, operation) = tag.Key switch
-                    {
-                        "service" => (tag.Value as string, operation),
-                        "operation" => (service, tag.Value as string),
-                        _ => (service, operation),
-                    };
-                }
+        public long Count => PointReads + Queries;
 
-                if (service == "table" && operation is "point-read" or "query")
-                {
-                    reads.Add(operation);
-                }
-            });
-            listener.Start();
-        }
+        public long PointReads => tally.Count("table", "point-read");
 
-        public int Count => reads.Count;
+        private long Queries => tally.Count("table", "query");
 
-        public int PointReads => reads.Count(r => r == "point-read");
+        public override string ToString() => $"point-read ×{PointReads}, query ×{Queries}";
 
-        public override string ToString() => string.Join(", ", reads.GroupBy(r => r).Select(g => $"{g.Key} ×{g.Count()}"));
-
-        public void Dispose() => listener.Dispose();
+        public void Dispose() => tally.Dispose();
     }
 }

@@ -17,8 +17,7 @@ public sealed class KeyedRowReaderTests(ProductFixture product) : IAsyncLifetime
 {
     private const int Rows = 3000;
     private readonly ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private readonly MeterListener listener = new();
-    private readonly Dictionary<string, long> counts = [];
+    private StorageRequestTally tally = null!;
     private readonly string partition = Guid.NewGuid().ToString("N");
     private TableClient table = null!;
 
@@ -35,24 +34,7 @@ public sealed class KeyedRowReaderTests(ProductFixture product) : IAsyncLifetime
                 new TableEntity(partition, Key(i)) { ["Value"] = i })));
         }
 
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == StorageRequestMetrics.InstrumentName && ReferenceEquals(instrument.Meter.Scope, meters))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags.ToArray().Where(t => t.Key == "operation"))
-            {
-                lock (counts)
-                {
-                    counts[(string)tag.Value!] = counts.GetValueOrDefault((string)tag.Value!) + value;
-                }
-            }
-        });
-        listener.Start();
+        tally = new StorageRequestTally(meters);
     }
 
     [Fact]
@@ -99,13 +81,7 @@ public sealed class KeyedRowReaderTests(ProductFixture product) : IAsyncLifetime
         Assert.Equal((3, 0), (Count("query"), Count("point-read"))); // 500 + 500 + 200 keys, one range each
     }
 
-    private long Count(string operation)
-    {
-        lock (counts)
-        {
-            return counts.GetValueOrDefault(operation);
-        }
-    }
+    private long Count(string operation) => tally.Count("table", operation);
 
     private static string Key(int i) => $"k{i:D5}";
 
@@ -113,7 +89,7 @@ public sealed class KeyedRowReaderTests(ProductFixture product) : IAsyncLifetime
 
     public void Dispose()
     {
-        listener.Dispose();
+        tally.Dispose();
         services.Dispose();
     }
 }
