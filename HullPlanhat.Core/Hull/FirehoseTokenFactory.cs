@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -12,6 +13,10 @@ namespace HullPlanhat.Core.Hull;
 public sealed class FirehoseTokenFactory(TimeProvider clock)
 {
     private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    // One key object per connector, reused while its secret stays the same: IdentityModel caches the
+    // HMAC behind a key object, and a new key per token cost a thumbprint and an HMAC context each.
+    private readonly ConcurrentDictionary<string, (string Secret, SigningCredentials Credentials)> credentials = new(StringComparer.Ordinal);
 
     public string Create(string connectorId, string secret, FirehoseEntry entry)
     {
@@ -40,8 +45,20 @@ public sealed class FirehoseTokenFactory(TimeProvider clock)
         return handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(HmacKey(secret)), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = CredentialsFor(connectorId, secret),
         });
+    }
+
+    private SigningCredentials CredentialsFor(string connectorId, string secret)
+    {
+        if (credentials.TryGetValue(connectorId, out var known) && known.Secret == secret)
+        {
+            return known.Credentials;
+        }
+
+        var fresh = new SigningCredentials(new SymmetricSecurityKey(HmacKey(secret)), SecurityAlgorithms.HmacSha256);
+        credentials[connectorId] = (secret, fresh);
+        return fresh;
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace HullPlanhat.Core.Hull;
 /// <summary>What Hull accepted of a <see cref="HullFirehoseClient.SendGroupsAsync"/> call.</summary>
 /// <param name="Accepted">Per group, whether the request carrying it succeeded.</param>
 /// <param name="Requests">POSTs made (each retry counted once).</param>
-/// <param name="Error">The first failure, if any; groups after it were not sent.</param>
+/// <param name="Error">The first failure, if any; no request started after it.</param>
 public sealed record FirehoseDelivery(bool[] Accepted, int Requests, string? Error);
 
 /// <summary>
@@ -29,39 +29,54 @@ public sealed class HullFirehoseClient(HttpClient http, FirehoseTokenFactory tok
 
     /// <summary>
     /// Sends groups of entries (e.g. a user's traits and its account link), never splitting a group
-    /// over two POSTs, and reports which groups Hull accepted instead of throwing, so callers record
-    /// only what Hull has. Stops at the first failed POST.
+    /// over two POSTs, up to <see cref="HullOptions.FirehoseConcurrency"/> POSTs at once, and reports
+    /// which groups Hull accepted instead of throwing, so callers record only what Hull has. After a
+    /// failed POST no further one starts; those in flight finish and count.
     /// </summary>
     public async Task<FirehoseDelivery> SendGroupsAsync(ConnectorRecord connector, IReadOnlyList<IReadOnlyList<FirehoseEntry>> groups, CancellationToken cancellationToken)
     {
-        var accepted = new bool[groups.Count];
-        var requests = 0;
-        var start = 0;
-        while (start < groups.Count)
+        var batches = new List<(int Start, int End)>();
+        for (var start = 0; start < groups.Count;)
         {
             var end = start;
-            var entries = new List<FirehoseEntry>();
-            while (end < groups.Count && (entries.Count == 0 || entries.Count + groups[end].Count <= options.Value.FirehoseBatchSize))
+            var entries = 0;
+            while (end < groups.Count && (entries == 0 || entries + groups[end].Count <= options.Value.FirehoseBatchSize))
             {
-                entries.AddRange(groups[end++]);
+                entries += groups[end++].Count;
             }
 
-            requests++;
-            try
-            {
-                await PostAsync(connector, entries, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // 4xx, or 5xx/timeouts after the retries: what was sent before stays accepted.
-                return new FirehoseDelivery(accepted, requests, e.Message);
-            }
-
-            Array.Fill(accepted, true, start, end - start);
+            batches.Add((start, end));
             start = end;
         }
 
-        return new FirehoseDelivery(accepted, requests, null);
+        var accepted = new bool[groups.Count];
+        var errors = new string?[batches.Count];
+        var requests = 0;
+        var failed = false;
+        await Parallel.ForEachAsync(Enumerable.Range(0, batches.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.FirehoseConcurrency, CancellationToken = cancellationToken },
+            async (b, ct) =>
+            {
+                if (Volatile.Read(ref failed))
+                {
+                    return;
+                }
+
+                var (start, end) = batches[b];
+                Interlocked.Increment(ref requests);
+                try
+                {
+                    await PostAsync(connector, groups.Take(start..end).SelectMany(g => g).ToList(), ct);
+                    Array.Fill(accepted, true, start, end - start);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    // 4xx, or 5xx/timeouts after the retries: what was sent before stays accepted.
+                    errors[b] = e.Message;
+                    Volatile.Write(ref failed, true);
+                }
+            });
+        return new FirehoseDelivery(accepted, requests, errors.FirstOrDefault(e => e is not null));
     }
 
     private async Task PostAsync(ConnectorRecord connector, IReadOnlyList<FirehoseEntry> batch, CancellationToken cancellationToken)

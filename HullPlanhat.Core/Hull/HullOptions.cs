@@ -40,6 +40,10 @@ public sealed class HullOptions
     [Range(1, 100)]
     public int FirehoseBatchSize { get; set; } = 100;
 
+    /// <summary>Firehose POSTs of one page in flight at once (Hull's own client does not wait for one batch before the next).</summary>
+    [Range(1, 16)]
+    public int FirehoseConcurrency { get; set; } = 4;
+
     public IReadOnlyList<string> TrustedHosts =>
         TrustedKeyHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -117,20 +117,25 @@ public sealed class IncomingJobRunner(
         }
     }
 
+    /// <summary>
+    /// Pages through Planhat. Two pages overlap: while one page's hashes are stored and its
+    /// checkpoint written, the next is fetched, compared and sent; checkpoints stay in page order.
+    /// </summary>
     private async Task PageThroughAsync(ConnectorRecord connector, PlanhatConnection connection, IncomingKind kind, JobClaim claim, SeenIds? seen, CancellationToken cancellationToken)
     {
         var pageSize = options.Value.PageSize;
         var links = kind == IncomingKind.Endusers ? new CompanyLinks(hashes, planhat, connector, connection) : null;
         var lookups = 0;
+        var offset = claim.State.Offset;
+        var largestEarlier = claim.State.LargestPage;
         Task<IReadOnlyList<JsonObject>>? nextPage = null;
+        Task? committing = null;
         try
         {
             while (true)
             {
-                var offset = claim.State.Offset;
                 var page = await (nextPage ?? planhat.ListPageAsync(connection, kind.Name, pageSize, offset, cancellationToken));
                 nextPage = null;
-                var largestEarlier = claim.State.LargestPage;
                 var last = JobPlanner.IsLastPage(page.Count, pageSize, largestEarlier);
                 if (!last)
                 {
@@ -138,37 +143,34 @@ public sealed class IncomingJobRunner(
                     nextPage = planhat.ListPageAsync(connection, kind.Name, pageSize, offset + page.Count, cancellationToken);
                 }
 
-                var outcome = await importer.ImportAsync(connector, kind, page, links, cancellationToken);
+                var delivery = await importer.SendAsync(connector, kind, page, links, cancellationToken);
                 var newLookups = (links?.PlanhatCalls ?? 0) - lookups;
                 lookups += newLookups;
 
                 // A page Hull did not fully take is fetched again: its accepted objects are unchanged by then.
-                var done = outcome.Error is null;
+                var done = delivery.Outcome.Error is null;
                 if (done)
                 {
                     seen?.Add(page);
+                    offset += page.Count;
+                    largestEarlier = Math.Max(largestEarlier, page.Count);
                 }
 
-                await claim.SaveAsync(s => s with
+                if (committing is not null)
                 {
-                    Offset = done ? s.Offset + page.Count : s.Offset,
-                    LargestPage = Math.Max(s.LargestPage, page.Count),
-                    Pages = s.Pages + (done ? 1 : 0),
-                    Fetched = s.Fetched + (done ? page.Count : 0),
-                    Sent = s.Sent + outcome.Sent,
-                    Unchanged = s.Unchanged + (done ? outcome.Unchanged : 0),
-                    PlanhatCalls = s.PlanhatCalls + 1 + newLookups,
-                    FirehoseRequests = s.FirehoseRequests + outcome.FirehoseRequests,
-                }, cancellationToken);
-                if (outcome.Error is { } error)
+                    await committing;
+                }
+
+                committing = CommitAsync(connector, kind, claim, delivery, page.Count, done, newLookups, cancellationToken);
+                if (delivery.Outcome.Error is { } error)
                 {
+                    await committing;
                     throw new HttpRequestException("Hull did not accept every changed object: " + error);
                 }
 
-                var st = claim.State;
-                logger.IncomingJobProgress(kind.Name, st.JobId, st.Offset, st.Pages, st.Fetched, st.Sent, st.Unchanged);
                 if (last)
                 {
+                    await committing;
                     return;
                 }
             }
@@ -176,20 +178,48 @@ public sealed class IncomingJobRunner(
         finally
         {
             await DropAsync(nextPage);
+            await DropAsync(committing);
         }
     }
 
-    /// <summary>Waits out a page fetched ahead that will not be used, so its failure is observed and nothing runs on after the job.</summary>
-    private static async Task DropAsync(Task<IReadOnlyList<JsonObject>>? page)
+    /// <summary>Stores a sent page's hashes, then writes its checkpoint.</summary>
+    private async Task CommitAsync(ConnectorRecord connector, IncomingKind kind, JobClaim claim, PageDelivery delivery, int pageCount, bool done, int newLookups,
+        CancellationToken cancellationToken)
     {
-        if (page is null)
+        await importer.RecordAsync(connector, delivery, cancellationToken);
+        var outcome = delivery.Outcome;
+        await claim.SaveAsync(s => s with
+        {
+            Offset = done ? s.Offset + pageCount : s.Offset,
+            LargestPage = Math.Max(s.LargestPage, pageCount),
+            Pages = s.Pages + (done ? 1 : 0),
+            Fetched = s.Fetched + (done ? pageCount : 0),
+            Sent = s.Sent + outcome.Sent,
+            Unchanged = s.Unchanged + (done ? outcome.Unchanged : 0),
+            PlanhatCalls = s.PlanhatCalls + 1 + newLookups,
+            FirehoseRequests = s.FirehoseRequests + outcome.FirehoseRequests,
+        }, cancellationToken);
+        if (done)
+        {
+            var st = claim.State;
+            logger.IncomingJobProgress(kind.Name, st.JobId, st.Offset, st.Pages, st.Fetched, st.Sent, st.Unchanged);
+        }
+    }
+
+    /// <summary>
+    /// Waits out work started ahead (a page fetched, a page being committed) that the job no longer
+    /// waits for, so its failure is observed and nothing runs on after the job.
+    /// </summary>
+    private static async Task DropAsync(Task? ahead)
+    {
+        if (ahead is null)
         {
             return;
         }
 
         try
         {
-            await page;
+            await ahead;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

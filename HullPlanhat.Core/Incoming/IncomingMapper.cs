@@ -12,8 +12,13 @@ namespace HullPlanhat.Core.Incoming;
 /// <param name="Hash">See <see cref="IncomingHash"/>.</param>
 public sealed record IncomingObject(string PlanhatId, JsonObject Claims, IReadOnlyList<FirehoseEntry> Entries, string Hash)
 {
-    /// <summary>Per-field fingerprints of the Planhat object (<see cref="TwoWay.FieldFingerprints"/>).</summary>
-    public IReadOnlyDictionary<string, string>? Fields { get; init; }
+    private readonly Lazy<IReadOnlyDictionary<string, string>?> fields = new((IReadOnlyDictionary<string, string>?)null);
+
+    /// <summary>Per-field fingerprints of the Planhat object (<see cref="TwoWay.FieldFingerprints"/>), computed when first read.</summary>
+    public IReadOnlyDictionary<string, string>? Fields => fields.Value;
+
+    /// <summary>How <see cref="Fields"/> is computed: only objects that changed need it, so an unchanged fetch never hashes per field.</summary>
+    public Func<IReadOnlyDictionary<string, string>?> FieldsOf { init => fields = new(value); }
 
     /// <summary>Planhat's <c>updatedAt</c>, as it came.</summary>
     public string? UpdatedAt { get; init; }
@@ -113,7 +118,7 @@ public static class IncomingMapper
         FirehoseEntry[] entries = [FirehoseEntry.AccountTraits(claims, Traits(company, IncomingKind.Companies))];
         return new IncomingObject(company["_id"]!.ToString(), claims, entries, IncomingHash.Of(entries))
         {
-            Fields = TwoWay.FieldFingerprints.OfImported(company, IncomingKind.Companies),
+            FieldsOf = () => TwoWay.FieldFingerprints.OfImported(company, IncomingKind.Companies),
             UpdatedAt = UpdatedAt(company),
         };
     }
@@ -134,7 +139,7 @@ public static class IncomingMapper
             : [traits];
         return new IncomingObject(enduser["_id"]!.ToString(), claims, entries, IncomingHash.Of(entries))
         {
-            Fields = TwoWay.FieldFingerprints.OfImported(enduser, IncomingKind.Endusers, companyClaims is { Count: > 0 } ? companyClaims : null),
+            FieldsOf = () => TwoWay.FieldFingerprints.OfImported(enduser, IncomingKind.Endusers, companyClaims is { Count: > 0 } ? companyClaims : null),
             UpdatedAt = UpdatedAt(enduser),
         };
     }

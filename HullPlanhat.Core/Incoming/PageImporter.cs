@@ -15,6 +15,12 @@ namespace HullPlanhat.Core.Incoming;
 /// <param name="Error">Why Hull did not take all changed objects; the page must be retried.</param>
 public sealed record PageOutcome(int Sent, int Unchanged, int FirehoseRequests, string? Error);
 
+/// <summary>A page sent to Hull whose hashes are not stored yet (<see cref="PageImporter.RecordAsync"/>).</summary>
+/// <param name="Accepted">The objects Hull accepted.</param>
+/// <param name="IsNew">Per accepted object, whether Hull had never received it from this connector.</param>
+/// <param name="NotAccepted">Changed objects Hull did not accept.</param>
+public sealed record PageDelivery(IncomingKind Kind, IReadOnlyList<IncomingObject> Accepted, IReadOnlyList<bool> IsNew, PageOutcome Outcome, int NotAccepted = 0);
+
 /// <summary>
 /// One Planhat page → Hull: map, compare each object's hash with the stored one, send only new or
 /// changed objects, and store the hash of exactly those Hull accepted. An object that differs only
@@ -25,6 +31,14 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
     public const string OwnWrite = "The object differs from what Hull has only by what this connector wrote to Planhat.";
 
     public async Task<PageOutcome> ImportAsync(ConnectorRecord connector, IncomingKind kind, IReadOnlyList<JsonObject> page, CompanyLinks? links, CancellationToken cancellationToken)
+    {
+        var delivery = await SendAsync(connector, kind, page, links, cancellationToken);
+        await RecordAsync(connector, delivery, cancellationToken);
+        return delivery.Outcome;
+    }
+
+    /// <summary>The first half of <see cref="ImportAsync"/>: maps, compares and sends; the hashes of what Hull accepted are left for <see cref="RecordAsync"/>.</summary>
+    public async Task<PageDelivery> SendAsync(ConnectorRecord connector, IncomingKind kind, IReadOnlyList<JsonObject> page, CompanyLinks? links, CancellationToken cancellationToken)
     {
         var mapped = await MapAsync(kind, page, links, cancellationToken);
         var stored = await hashes.ReadAsync(connector.Id, kind, mapped.Select(o => o.PlanhatId), cancellationToken);
@@ -39,21 +53,35 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
 
         if (changed.Count == 0)
         {
-            return new PageOutcome(0, mapped.Count, 0, null);
+            return new PageDelivery(kind, [], [], new PageOutcome(0, mapped.Count, 0, null));
         }
 
         var delivery = await firehose.SendGroupsAsync(connector, changed.Select(o => o.Entries).ToList(), cancellationToken);
         var accepted = changed.Where((_, i) => delivery.Accepted[i]).ToList();
-        await hashes.SaveAsync(connector.Id, kind, accepted, cancellationToken);
-        metrics.Synced(kind.Name, "incoming", accepted.Count);
-        if (accepted.Count < changed.Count)
+        var isNew = accepted.Select(o => !(stored.TryGetValue(o.PlanhatId, out var row) && row.Hash is not null)).ToList();
+        return new PageDelivery(kind, accepted, isNew,
+            new PageOutcome(accepted.Count, mapped.Count - changed.Count, delivery.Requests, delivery.Error), changed.Count - accepted.Count);
+    }
+
+    /// <summary>Stores the hashes of what Hull accepted, then logs each object as a success.</summary>
+    public async Task RecordAsync(ConnectorRecord connector, PageDelivery delivery, CancellationToken cancellationToken)
+    {
+        var kind = delivery.Kind;
+        if (delivery.Accepted.Count > 0)
         {
-            metrics.Failed(kind.Name, changed.Count - accepted.Count);
+            await hashes.SaveAsync(connector.Id, kind, delivery.Accepted, cancellationToken);
+            metrics.Synced(kind.Name, "incoming", delivery.Accepted.Count);
         }
 
-        foreach (var item in accepted)
+        if (delivery.NotAccepted > 0)
         {
-            var change = stored.TryGetValue(item.PlanhatId, out var row) && row.Hash is not null ? "changed" : "new";
+            metrics.Failed(kind.Name, delivery.NotAccepted);
+        }
+
+        for (var i = 0; i < delivery.Accepted.Count; i++)
+        {
+            var item = delivery.Accepted[i];
+            var change = delivery.IsNew[i] ? "new" : "changed";
             if (kind == IncomingKind.Companies)
             {
                 using var scope = logger.ForAccount(item.Claims);
@@ -65,8 +93,6 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
                 logger.IncomingUserSucceeded(item.PlanhatId, change, item.Entries.Count > 1);
             }
         }
-
-        return new PageOutcome(accepted.Count, mapped.Count - changed.Count, delivery.Requests, delivery.Error);
     }
 
     /// <summary>The differing objects this connector wrote to, whose difference is only that write.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Incoming;
@@ -92,5 +90,5 @@ public static class FieldFingerprints
 
     // 64 bits: a per-field comparison of one object, not a content address.
     private static string Hash(JsonNode? value) =>
-        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson.Serialize(value))).AsSpan(0, 8)).TrimEnd('=');
+        Convert.ToBase64String(CanonicalJson.Sha256(value).AsSpan(0, 8)).TrimEnd('=');
 }

@@ -28,4 +28,17 @@ public sealed class FirehoseTokenTests
         Assert.Equal(expected, parts[2]);
         Assert.Equal("HS256", JsonNode.Parse(Base64Url.DecodeFromChars(parts[0]))!["alg"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void A_connector_whose_secret_changed_gets_tokens_signed_with_the_new_secret()
+    {
+        var factory = new FirehoseTokenFactory(TimeProvider.System);
+        var entry = FirehoseEntry.AccountTraits(new JsonObject { ["external_id"] = "acme" }, []);
+
+        foreach (var secret in new[] { "first-secret", "first-secret", "second-secret", "first-secret" })
+        {
+            var parts = factory.Create("5c0fd68e0000000000000001", secret, entry).Split('.');
+            Assert.Equal(Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]))), parts[2]);
+        }
+    }
 }
