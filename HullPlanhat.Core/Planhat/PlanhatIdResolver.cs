@@ -13,9 +13,10 @@ public sealed record PlanhatIdLookup(string ListPath, IReadOnlyList<string> Keys
 
 /// <summary>
 /// Finds the Planhat ids of objects Planhat accepted without naming them (a bulk upsert does not
-/// list unchanged rows): a few by one filtered query each, more by paging the list endpoint once,
-/// so a re-sent chunk or a first sync against a Planhat that already holds the data costs about
-/// one call per 5,000 objects instead of one per object.
+/// list unchanged rows): a few by one filtered query each, more by paging the list endpoint. The
+/// lookups of one flush share one pass (<see cref="PlanhatListing"/>), so a re-sent chunk or a first
+/// sync against a Planhat that already holds the data costs about one call per 5,000 objects listed,
+/// once per flush, instead of one per object, or one pass per chunk.
 /// </summary>
 public sealed class PlanhatIdResolver(PlanhatClient planhat)
 {
@@ -24,8 +25,10 @@ public sealed class PlanhatIdResolver(PlanhatClient planhat)
 
     public const int PageSize = 5000;
 
+    /// <param name="listing">The pass the lookups of this flush share; null for a lookup of its own.</param>
     /// <returns>The Planhat id per item, null where none was found. Throws when a call fails.</returns>
-    public async Task<string?[]> ResolveAsync(PlanhatConnection connection, PlanhatIdLookup lookup, IReadOnlyList<JsonObject> items, CancellationToken cancellationToken)
+    public async Task<string?[]> ResolveAsync(PlanhatConnection connection, PlanhatIdLookup lookup, IReadOnlyList<JsonObject> items, PlanhatListing? listing,
+        CancellationToken cancellationToken)
     {
         var ids = new string?[items.Count];
         var keys = items.Select(item => KeyOf(lookup, item)).ToArray();
@@ -58,48 +61,61 @@ public sealed class PlanhatIdResolver(PlanhatClient planhat)
             }
         }
 
-        var resolved = new HashSet<(string, string)>();
-        for (var offset = 0; resolved.Count < wanted.Count; offset += PageSize)
+        listing ??= new PlanhatListing();
+        var thisLookup = listing.BeginLookup();
+        // Objects created since the pass went by (e.g. by this flush's earlier chunks) are listed after its end.
+        listing.Reopen();
+        if (!await ReadUntilFoundAsync(connection, lookup, listing, wanted.Keys, cancellationToken) && listing.PassStartedAt < thisLookup)
         {
-            var page = await planhat.QueryAsync(connection, $"{lookup.ListPath}limit={PageSize}&offset={offset}", cancellationToken);
-            foreach (var found in page)
-            {
-                foreach (var name in lookup.Keys)
-                {
-                    var slot = Text(found, name) is { } value ? (name, Normalize(new(name, value))) : default;
-                    if (slot == default || !wanted.TryGetValue(slot, out var indexes))
-                    {
-                        continue;
-                    }
+            // Offsets shift when objects are deleted: a pass from an earlier lookup may have skipped some. One new pass.
+            listing.Restart(thisLookup);
+            await ReadUntilFoundAsync(connection, lookup, listing, wanted.Keys, cancellationToken);
+        }
 
-                    resolved.Add(slot);
-                    foreach (var i in indexes)
+        foreach (var (key, indexes) in wanted)
+        {
+            foreach (var found in listing.Find(key))
+            {
+                foreach (var i in indexes)
+                {
+                    // Several endusers may share an email: the one in the item's company wins.
+                    if (ids[i] is null || (Text(items[i], "companyId") is { } companyId && found.CompanyId == companyId))
                     {
-                        // Several endusers may share an email: the one in the item's company wins.
-                        if (ids[i] is null || SameCompany(found, items[i]))
-                        {
-                            ids[i] = Text(found, "_id");
-                        }
+                        ids[i] = found.Id;
                     }
                 }
-            }
-
-            // Planhat clamps the page size it does not allow; only an empty page proves the end.
-            if (page.Count == 0)
-            {
-                break;
             }
         }
 
         return ids;
     }
 
+    /// <summary>Reads on in the pass until every key has been listed or the list ends.</summary>
+    /// <returns>Whether every key has been listed.</returns>
+    private async Task<bool> ReadUntilFoundAsync(PlanhatConnection connection, PlanhatIdLookup lookup, PlanhatListing listing,
+        IReadOnlyCollection<(string Name, string Value)> keys, CancellationToken cancellationToken)
+    {
+        var missing = keys.Where(k => listing.Find(k).Count == 0).ToHashSet();
+        while (missing.Count > 0 && !listing.Complete)
+        {
+            // Planhat clamps the page size it does not allow; only an empty page proves the end.
+            var page = await planhat.QueryAsync(connection, $"{lookup.ListPath}limit={PageSize}&offset={listing.NextOffset}", cancellationToken);
+            listing.Add(page, lookup.Keys, ListedKey);
+            missing.RemoveWhere(k => listing.Find(k).Count > 0);
+        }
+
+        return missing.Count == 0;
+    }
+
+    private static (string, string)? ListedKey(JsonObject found, string name) =>
+        Text(found, name) is { } value ? (name, Normalize(new(name, value))) : null;
+
     /// <summary>
     /// Gives the rows among <paramref name="indexes"/> that Planhat accepted without naming them
     /// their ids; a row whose id cannot be found fails (and is retried) with <paramref name="notFound"/>.
     /// </summary>
     public async Task NameAcceptedAsync(PlanhatConnection connection, PlanhatIdLookup lookup, IReadOnlyList<JsonObject> items,
-        BulkRowOutcome[] outcomes, IEnumerable<int> indexes, string notFound, CancellationToken cancellationToken)
+        BulkRowOutcome[] outcomes, IEnumerable<int> indexes, string notFound, PlanhatListing? listing, CancellationToken cancellationToken)
     {
         var unnamed = indexes.Where(i => outcomes[i] is { Succeeded: true, PlanhatId: null }).ToList();
         if (unnamed.Count == 0)
@@ -107,7 +123,7 @@ public sealed class PlanhatIdResolver(PlanhatClient planhat)
             return;
         }
 
-        var (found, error) = await TryResolveAsync(connection, lookup, unnamed.Select(i => items[i]).ToList(), cancellationToken);
+        var (found, error) = await TryResolveAsync(connection, lookup, unnamed.Select(i => items[i]).ToList(), listing, cancellationToken);
         for (var k = 0; k < unnamed.Count; k++)
         {
             outcomes[unnamed[k]] = found.ElementAtOrDefault(k) is { } id
@@ -117,9 +133,10 @@ public sealed class PlanhatIdResolver(PlanhatClient planhat)
     }
 
     /// <summary><see cref="ResolveAsync"/> with a failed call as an error instead of an exception.</summary>
-    public Task<(string?[] Ids, string? Error)> TryResolveAsync(PlanhatConnection connection, PlanhatIdLookup lookup, IReadOnlyList<JsonObject> items, CancellationToken cancellationToken) =>
+    public Task<(string?[] Ids, string? Error)> TryResolveAsync(PlanhatConnection connection, PlanhatIdLookup lookup, IReadOnlyList<JsonObject> items,
+        PlanhatListing? listing, CancellationToken cancellationToken) =>
         PlanhatCalls.TryAsync<(string?[], string?)>(
-            async () => (await ResolveAsync(connection, lookup, items, cancellationToken), null),
+            async () => (await ResolveAsync(connection, lookup, items, listing, cancellationToken), null),
             error => ([], error), cancellationToken);
 
     private sealed record Key(string Name, string Value);

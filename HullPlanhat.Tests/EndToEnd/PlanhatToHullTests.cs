@@ -127,8 +127,10 @@ public sealed class PlanhatToHullTests(ProductFixture product, ITestOutputHelper
         await product.SandboxAdmin.SetFirehoseFaultsAsync(connector.Id, new FaultConfig(FailureRate: 1, Statuses: [503], AfterCalls: 2));
         await product.RunFunctionAsync(TriggerTable.FetchEndusers);
         Assert.Single(connector.Logs("incoming.job.error"));
-        Assert.Equal(200, (await UserEntriesAsync(connector)).Count);
-        Assert.Equal(200, connector.Logs("incoming.user.success").Count);
+        // Two of the three requests (sent side by side, so either two) were accepted.
+        var accepted = (await UserEntriesAsync(connector)).Count;
+        Assert.Contains(accepted, new[] { 150, 200 });
+        Assert.Equal(accepted, connector.Logs("incoming.user.success").Count);
 
         await product.SandboxAdmin.SetFirehoseFaultsAsync(connector.Id, FaultConfig.None);
         await product.RunFunctionAsync(TriggerTable.FetchEndusers);

@@ -38,8 +38,11 @@ public sealed class NotificationReplayGuardTests(ProductFixture product)
     {
         var abandoned = Guid.NewGuid().ToString();
         Assert.Equal(ReplayClaim.First, await Guard.ClaimAsync(abandoned, clock.GetUtcNow().AddHours(1), CancellationToken.None));
-        clock.Advance(TimeSpan.FromMinutes(3));
+        clock.Advance(NotificationReplayGuard.AbandonedAfter - TimeSpan.FromSeconds(1));
+        Assert.Equal(ReplayClaim.InProgress, await Guard.ClaimAsync(abandoned, clock.GetUtcNow().AddHours(1), CancellationToken.None));
+        clock.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(ReplayClaim.First, await Guard.ClaimAsync(abandoned, clock.GetUtcNow().AddHours(1), CancellationToken.None));
+        Assert.Equal(TimeSpan.FromSeconds(30), NotificationReplayGuard.AbandonedAfter); // a host killed mid-request holds Hull's resends back no longer
 
         var expired = Guid.NewGuid().ToString();
         Assert.Equal(ReplayClaim.First, await Guard.ClaimAsync(expired, clock.GetUtcNow().AddMinutes(1), CancellationToken.None));

@@ -35,12 +35,13 @@ public sealed class CompanyFlusher(
     public async Task FlushAsync(ConnectorRecord connector, PlanhatConnection connection, CancellationToken cancellationToken)
     {
         var chunkSize = planhatOptions.Value.BulkChunkSize;
+        var listing = new PlanhatListing();
         for (var chunk = 0; chunk < outboxOptions.Value.MaxChunksPerRun; chunk++)
         {
             var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Company, chunkSize, cancellationToken);
             if (await DropUnchangedAsync(connector, rows, cancellationToken) is { Count: > 0 } changed)
             {
-                await FlushChunkAsync(connector, connection, changed, cancellationToken);
+                await FlushChunkAsync(connector, connection, changed, listing, cancellationToken);
             }
 
             if (rows.Count < chunkSize)
@@ -80,10 +81,11 @@ public sealed class CompanyFlusher(
         return triaged.Where(t => t.SkipReason is null).Select(t => t.Row).ToList();
     }
 
-    private async Task FlushChunkAsync(ConnectorRecord connector, PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
+    private async Task FlushChunkAsync(ConnectorRecord connector, PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, PlanhatListing listing,
+        CancellationToken cancellationToken)
     {
         using var counted = calls.Begin();
-        var outcomes = await UpsertCompaniesAsync(connection, rows, cancellationToken);
+        var outcomes = await UpsertCompaniesAsync(connection, rows, listing, cancellationToken);
         // At once, before Planhat's webhook for this write can come back.
         await echoes.RecordAsync(connector.Id, IncomingKind.Companies,
             rows.Zip(outcomes).Where(p => p.Second.Succeeded && p.Second.PlanhatId is not null).Select(p => (p.Second.PlanhatId!, p.First.Payload)), cancellationToken);
@@ -117,7 +119,7 @@ public sealed class CompanyFlusher(
     /// <summary>The <c>sourceId</c> of a company known by neither Planhat id nor external id.</summary>
     public static string KeylessSourceId(string hullId) => "hull:" + hullId;
 
-    private async Task<BulkRowOutcome[]> UpsertCompaniesAsync(PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
+    private async Task<BulkRowOutcome[]> UpsertCompaniesAsync(PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, PlanhatListing listing, CancellationToken cancellationToken)
     {
         var items = rows.Select(row =>
         {
@@ -139,7 +141,7 @@ public sealed class CompanyFlusher(
             error => items.Select(_ => new BulkRowOutcome(false, null, error)).ToArray(), cancellationToken)).ToArray();
         // Planhat does not name unchanged rows; their id is needed for licenses, endusers and Hull.
         await ids.NameAcceptedAsync(connection, PlanhatIdLookup.Companies, items, outcomes, Enumerable.Range(0, items.Count),
-            "Planhat accepted the company but no company has its externalId or sourceId.", cancellationToken);
+            "Planhat accepted the company but no company has its externalId or sourceId.", listing, cancellationToken);
         return outcomes;
     }
 

@@ -44,10 +44,11 @@ public sealed class EnduserFlusher(
     {
         var chunkSize = planhatOptions.Value.BulkChunkSize;
         var companyIds = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var listing = new PlanhatListing();
         for (var chunk = 0; chunk < outboxOptions.Value.MaxChunksPerRun; chunk++)
         {
             var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Enduser, chunkSize, cancellationToken);
-            var progressed = rows.Count > 0 && await FlushChunkAsync(connector, connection, rows, companyIds, cancellationToken);
+            var progressed = rows.Count > 0 && await FlushChunkAsync(connector, connection, rows, companyIds, listing, cancellationToken);
             if (rows.Count < chunkSize || !progressed)
             {
                 break;
@@ -57,7 +58,7 @@ public sealed class EnduserFlusher(
 
     /// <returns>False when every row of the chunk is still waiting for its company.</returns>
     private async Task<bool> FlushChunkAsync(ConnectorRecord connector, PlanhatConnection connection, IReadOnlyList<OutboxRow> rows,
-        Dictionary<string, string?> companyIds, CancellationToken cancellationToken)
+        Dictionary<string, string?> companyIds, PlanhatListing listing, CancellationToken cancellationToken)
     {
         using var counted = calls.Begin();
         var triaged = await TriageAsync(connector.Id, rows, cancellationToken);
@@ -98,7 +99,7 @@ public sealed class EnduserFlusher(
         }
 
         var writes = staged.Where(s => s.Item is not null).ToList();
-        var outcomes = await upserter.UpsertAsync(connection, writes.Select(s => s.Item!).ToList(), cancellationToken);
+        var outcomes = await upserter.UpsertAsync(connection, writes.Select(s => s.Item!).ToList(), listing, cancellationToken);
         // At once, before Planhat's webhook for this write can come back.
         await echoes.RecordAsync(connector.Id, IncomingKind.Endusers,
             writes.Zip(outcomes).Where(p => p.Second.Succeeded && p.Second.PlanhatId is not null).Select(p => (p.Second.PlanhatId!, p.First.Item!)), cancellationToken);

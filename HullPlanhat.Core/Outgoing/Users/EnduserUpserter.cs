@@ -18,8 +18,9 @@ namespace HullPlanhat.Core.Outgoing.Users;
 public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids, IOptions<PlanhatOptions> options, ILogger<EnduserUpserter> logger)
 {
     /// <param name="items">Endusers with <c>companyId</c> and, when known, <c>_id</c>; changed in place when a lookup finds the id.</param>
+    /// <param name="listing">The pass over Planhat's enduser list that the id lookups of this flush share.</param>
     /// <returns>One outcome per item; a success always carries the Planhat id.</returns>
-    public async Task<BulkRowOutcome[]> UpsertAsync(PlanhatConnection connection, IReadOnlyList<JsonObject> items, CancellationToken cancellationToken)
+    public async Task<BulkRowOutcome[]> UpsertAsync(PlanhatConnection connection, IReadOnlyList<JsonObject> items, PlanhatListing listing, CancellationToken cancellationToken)
     {
         // Our sourceId keys only what we create: an enduser known by its id keeps the sourceId it has.
         var keylessSourceIds = new string?[items.Count];
@@ -32,13 +33,15 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
             }
         }
 
-        var outcomes = await UpsertOnceAsync(connection, items, cancellationToken);
+        var outcomes = await UpsertOnceAsync(connection, items, listing, cancellationToken);
         var gone = Enumerable.Range(0, items.Count).Where(i => items[i]["_id"] is not null && IsUnknownId(outcomes[i])).ToList();
         if (gone.Count == 0)
         {
             return outcomes;
         }
 
+        // Planhat deleted these endusers: what the flush's pass over the list read may name them still.
+        listing.Forget();
         foreach (var i in gone)
         {
             logger.EnduserIdGone(items[i]["_id"]!.ToString());
@@ -49,7 +52,7 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
             }
         }
 
-        var again = await UpsertOnceAsync(connection, gone.Select(i => items[i]).ToList(), cancellationToken);
+        var again = await UpsertOnceAsync(connection, gone.Select(i => items[i]).ToList(), listing, cancellationToken);
         for (var k = 0; k < gone.Count; k++)
         {
             outcomes[gone[k]] = again[k];
@@ -70,7 +73,7 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
     private static bool IsUnknownId(BulkRowOutcome outcome) =>
         !outcome.Succeeded && outcome.Error is { } error && error.Contains("not found", StringComparison.OrdinalIgnoreCase);
 
-    private async Task<BulkRowOutcome[]> UpsertOnceAsync(PlanhatConnection connection, IReadOnlyList<JsonObject> items, CancellationToken cancellationToken)
+    private async Task<BulkRowOutcome[]> UpsertOnceAsync(PlanhatConnection connection, IReadOnlyList<JsonObject> items, PlanhatListing listing, CancellationToken cancellationToken)
     {
         var outcomes = new BulkRowOutcome[items.Count];
         var keyed = Enumerable.Range(0, items.Count).ToList();
@@ -83,7 +86,7 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
         emailOnly.RemoveAll(i => outcomes[i].Error is not null);
         if (emailOnly.Count > 0)
         {
-            var (found, error) = await ids.TryResolveAsync(connection, PlanhatIdLookup.Endusers, emailOnly.Select(i => items[i]).ToList(), cancellationToken);
+            var (found, error) = await ids.TryResolveAsync(connection, PlanhatIdLookup.Endusers, emailOnly.Select(i => items[i]).ToList(), listing, cancellationToken);
             for (var k = 0; k < emailOnly.Count; k++)
             {
                 if (error is not null)
@@ -112,7 +115,7 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
 
             // Planhat does not name unchanged rows, nor rows inserted without externalId; Hull needs their ids.
             await ids.NameAcceptedAsync(connection, PlanhatIdLookup.Endusers, items, outcomes, chunk,
-                "Planhat accepted the enduser but it could not be found by externalId or email.", cancellationToken);
+                "Planhat accepted the enduser but it could not be found by externalId or email.", listing, cancellationToken);
         }
 
         return outcomes;
