@@ -116,7 +116,7 @@ public static class IncomingMapper
         }
 
         FirehoseEntry[] entries = [FirehoseEntry.AccountTraits(claims, Traits(company, IncomingKind.Companies))];
-        return new IncomingObject(company["_id"]!.ToString(), claims, entries, IncomingHash.Of(entries))
+        return new IncomingObject(PlanhatId(company)!, claims, entries, IncomingHash.Of(entries))
         {
             FieldsOf = () => TwoWay.FieldFingerprints.OfImported(company, IncomingKind.Companies),
             UpdatedAt = UpdatedAt(company),
@@ -137,7 +137,7 @@ public static class IncomingMapper
         FirehoseEntry[] entries = companyClaims is { Count: > 0 }
             ? [traits, FirehoseEntry.Link(claims, (JsonObject)companyClaims.DeepClone())]
             : [traits];
-        return new IncomingObject(enduser["_id"]!.ToString(), claims, entries, IncomingHash.Of(entries))
+        return new IncomingObject(PlanhatId(enduser)!, claims, entries, IncomingHash.Of(entries))
         {
             FieldsOf = () => TwoWay.FieldFingerprints.OfImported(enduser, IncomingKind.Endusers, companyClaims is { Count: > 0 } ? companyClaims : null),
             UpdatedAt = UpdatedAt(enduser),
@@ -146,6 +146,9 @@ public static class IncomingMapper
 
     private static string? UpdatedAt(JsonObject source) =>
         source["updatedAt"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    /// <summary>The id a Planhat object is mapped and stored under; null for an object the mapping skips (no id).</summary>
+    public static string? PlanhatId(JsonObject source) => Truthy(source["_id"]);
 
     /// <summary>The company id an enduser points at, if any.</summary>
     public static string? CompanyId(JsonObject enduser) => Truthy(enduser["companyId"]);

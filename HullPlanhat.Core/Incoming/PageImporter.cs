@@ -40,8 +40,10 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
     /// <summary>The first half of <see cref="ImportAsync"/>: maps, compares and sends; the hashes of what Hull accepted are left for <see cref="RecordAsync"/>.</summary>
     public async Task<PageDelivery> SendAsync(ConnectorRecord connector, IncomingKind kind, IReadOnlyList<JsonObject> page, CompanyLinks? links, CancellationToken cancellationToken)
     {
+        // The stored hashes are read while the page is mapped: the ids are known from the page itself.
+        var reading = hashes.ReadAsync(connector.Id, kind, page.Select(IncomingMapper.PlanhatId).OfType<string>().ToList(), cancellationToken);
         var mapped = await MapAsync(kind, page, links, cancellationToken);
-        var stored = await hashes.ReadAsync(connector.Id, kind, mapped.Select(o => o.PlanhatId), cancellationToken);
+        var stored = await reading;
         var differing = mapped.Where(o => !stored.TryGetValue(o.PlanhatId, out var row) || row.Hash != o.Hash).ToList();
         var echoes = await EchoesAsync(connector, kind, differing, stored, cancellationToken);
         var changed = differing.Except(echoes).ToList();

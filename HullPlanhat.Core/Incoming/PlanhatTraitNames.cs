@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace HullPlanhat.Core.Incoming;
@@ -11,7 +12,25 @@ public static class PlanhatTraitNames
 {
     public const string Group = "planhat/";
 
-    public static string Trait(string key) => Group + SnakeCase(key);
+    // Every object of a fetch has the same keys: each name is worked out once (bounded, for custom fields).
+    private const int MaxRemembered = 10_000;
+    private static readonly ConcurrentDictionary<string, string> Remembered = new(StringComparer.Ordinal);
+
+    public static string Trait(string key)
+    {
+        if (Remembered.TryGetValue(key, out var trait))
+        {
+            return trait;
+        }
+
+        trait = Group + SnakeCase(key);
+        if (Remembered.Count < MaxRemembered)
+        {
+            Remembered.TryAdd(key, trait);
+        }
+
+        return trait;
+    }
 
     public static string SnakeCase(string key)
     {
