@@ -103,51 +103,24 @@ public sealed class GroupCommitTests(ProductFixture product) : IDisposable
     private sealed class CountedStorage : IDisposable
     {
         private readonly ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        private readonly MeterListener listener = new();
-        private readonly Dictionary<(string, string), long> counts = [];
+        private readonly StorageRequestTally tally;
 
         public CountedStorage(string connectionString)
         {
             var meters = services.GetRequiredService<IMeterFactory>();
+            tally = new StorageRequestTally(meters);
             Clients = new StorageClients(new ConfigurationBuilder().AddInMemoryCollection([new("AzureWebJobsStorage", connectionString)]).Build(), new StorageRequestMetrics(meters));
-            listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Name == StorageRequestMetrics.InstrumentName && ReferenceEquals(instrument.Meter.Scope, meters))
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            };
-            listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                string service = "", operation = "";
-                foreach (var tag in tags)
-                {
-                    (service, operation) = tag.Key == "service" ? ((string)tag.Value!, operation) : (service, (string)tag.Value!);
-                }
-
-                lock (counts)
-                {
-                    counts[(service, operation)] = counts.GetValueOrDefault((service, operation)) + value;
-                }
-            });
-            listener.Start();
         }
 
         public StorageClients Clients { get; }
 
         public OutboxStore Outbox() => new(Clients, TimeProvider.System, new TableGroupCommit(Clients));
 
-        public long Count(string service, string operation)
-        {
-            lock (counts)
-            {
-                return counts.GetValueOrDefault((service, operation));
-            }
-        }
+        public long Count(string service, string operation) => tally.Count(service, operation);
 
         public void Dispose()
         {
-            listener.Dispose();
+            tally.Dispose();
             services.Dispose();
         }
     }
