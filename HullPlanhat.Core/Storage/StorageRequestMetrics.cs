@@ -14,8 +14,32 @@ namespace HullPlanhat.Core.Storage;
 public sealed class StorageRequestMetrics(IMeterFactory meters)
 {
     public const string InstrumentName = "hullplanhat.storage.requests";
+    private const string ServiceTag = "service";
+    private const string OperationTag = "operation";
 
     private readonly Counter<long> requests = meters.Create(ProductMetrics.Name).CreateCounter<long>(InstrumentName, description: "Storage requests, by service and operation.");
+
+    /// <summary>
+    /// The service and operation a measurement was tagged with ("?" for a missing tag), for
+    /// listeners that count the requests (the benchmarks, the tests).
+    /// </summary>
+    public static (string Service, string Operation) TagsOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        string service = "?", operation = "?";
+        foreach (var tag in tags)
+        {
+            if (tag.Key == ServiceTag)
+            {
+                service = tag.Value as string ?? "?";
+            }
+            else if (tag.Key == OperationTag)
+            {
+                operation = tag.Value as string ?? "?";
+            }
+        }
+
+        return (service, operation);
+    }
 
     /// <summary>A pipeline policy for the clients of one service (<c>queue</c>, <c>table</c>, <c>blob</c>).</summary>
     public HttpPipelinePolicy For(string service) => new Counting(this, service);
@@ -84,7 +108,7 @@ public sealed class StorageRequestMetrics(IMeterFactory meters)
                 operation = "receive-empty";
             }
 
-            owner.requests.Add(1, new("service", service), new("operation", operation));
+            owner.requests.Add(1, new(ServiceTag, service), new(OperationTag, operation));
         }
     }
 }

@@ -24,19 +24,7 @@ public sealed class StorageRequestTally : IDisposable
         };
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
-            string service = "?", operation = "?";
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "service")
-                {
-                    service = tag.Value as string ?? "?";
-                }
-                else if (tag.Key == "operation")
-                {
-                    operation = tag.Value as string ?? "?";
-                }
-            }
-
+            var (service, operation) = StorageRequestMetrics.TagsOf(tags);
             counts.AddOrUpdate((service, operation), value, (_, c) => c + value);
         });
         listener.Start();
