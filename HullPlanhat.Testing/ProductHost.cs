@@ -65,6 +65,8 @@ public sealed class ProductHost : IAsyncDisposable
             ["Hull:TrustedKeyHosts"] = "127.0.0.1",
             ["Hull:TrustedExtractHosts"] = "127.0.0.1",
             ["Outbox:RetryDelay"] = "00:00:00",
+            // Tests flush on demand and expect every staged row sent; holding partial chunks is tested apart (PartialChunkTests).
+            ["Outbox:PartialChunkHold"] = "00:00:00",
             ["SelfHost:MasterKey"] = MasterKey,
             ["SelfHost:MaxPollingInterval"] = "00:00:00.200",
             ["AzureWebJobs:FlushOutbox:Disabled"] = "true",

@@ -18,8 +18,8 @@ namespace HullPlanhat.Benchmarks.Scenarios;
 /// </summary>
 public static class ScaleScenario
 {
-    /// <summary>How often the outbox is flushed while objects arrive (the product's timer is every 10 s; see docs/scaling.md).</summary>
-    public static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(30);
+    /// <summary>How often the outbox is flushed while objects arrive: the product's timer (<c>Schedules:FlushOutbox</c>).</summary>
+    public static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(10);
     private const int CeilingMessages = 5_000;
     private static readonly int QueuesPolled = TriggerTable.All.Count(t => t.Kind == TriggerKind.Queue);
 
@@ -125,6 +125,8 @@ public static class ScaleScenario
         {
             await bench.Product.RunFunctionAsync(TriggerTable.FlushOutbox);
             Console.WriteLine($"  {name}: flush run ended at {time.Elapsed.TotalSeconds:F1} s");
+            // The last partial chunks are held until nothing was staged for Outbox:PartialChunkQuiet (2 s).
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
         }
 
         time.Stop();

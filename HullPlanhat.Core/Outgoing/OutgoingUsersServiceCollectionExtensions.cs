@@ -15,6 +15,7 @@ public static class OutgoingUsersServiceCollectionExtensions
         services.AddSingleton<EnduserUpserter>();
         services.AddSingleton<ActivityPoster>();
         services.AddSingleton<EnduserFlusher>();
+        services.AddSingleton<EventFlusher>();
         services.AddKeyedSingleton<IQueueFunction, OutgoingUserHandler>(TriggerTable.OutgoingUser);
         return services;
     }

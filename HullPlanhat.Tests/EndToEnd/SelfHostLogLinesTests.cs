@@ -34,6 +34,7 @@ public sealed class SelfHostLogLinesTests
             ["SelfHost__MasterKey"] = masterKey,
             ["SelfHost__MaxPollingInterval"] = "00:00:00.200",
             ["AzureWebJobs__FlushOutbox__Disabled"] = "true",
+            ["Outbox__PartialChunkHold"] = "00:00:00", // flushed on demand, everything staged goes at once
             ["AzureWebJobs__FetchCompanies__Disabled"] = "true",
             ["AzureWebJobs__FetchEndusers__Disabled"] = "true",
         });
@@ -84,7 +85,9 @@ public sealed class SelfHostLogLinesTests
         var companies = flushes.Single(f => f["object_type"]!.ToString() == "company");
         Assert.Equal(1, companies["calls"]!.GetValue<int>()); // one bulk PUT /companies, no license
         var endusers = flushes.Single(f => f["object_type"]!.ToString() == "enduser");
-        Assert.Equal(2, endusers["calls"]!.GetValue<int>()); // one bulk PUT /endusers, one activity call
+        Assert.Equal(1, endusers["calls"]!.GetValue<int>()); // one bulk PUT /endusers
+        var events = flushes.Single(f => f["object_type"]!.ToString() == "event");
+        Assert.Equal(1, events["calls"]!.GetValue<int>()); // then one activity call
 
         var started = parsed.First(p => p.Json["message"]!.ToString() == "incoming.job.start").Json["data"]!["started_at"]!.ToString();
         Assert.True(DateTimeOffset.TryParseExact(started, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out _), started);

@@ -155,8 +155,9 @@ public sealed class TwoWaySyncTests(ProductFixture product)
         await product.SandboxAdmin.SetWebhookAsync(connector.PlanhatToken, WebhookUrl(connector.Id));
         await product.SandboxAdmin.ModifyAsync(connector.PlanhatToken, ObjectKind.Companies, companies[2], new JsonObject { ["phase"] = "Live" });
         await product.SandboxAdmin.ModifyAsync(connector.PlanhatToken, ObjectKind.Endusers, endusers[1], new JsonObject { ["position"] = "VP" });
-        await ProductFixture.WaitUntilAsync(async () => (await product.SandboxAdmin.GetFirehoseAsync(connector.Id)).Count >= 3,
-            "the webhook's changes reached the firehose");
+        // Each webhook logs its success after its firehose send: wait for both lines too.
+        await ProductFixture.WaitUntilAsync(async () => (await product.SandboxAdmin.GetFirehoseAsync(connector.Id)).Count >= 3
+            && connector.Logs("incoming.webhook.success").Count >= 2, "the webhook's changes reached the firehose");
 
         var sent = await product.SandboxAdmin.GetFirehoseAsync(connector.Id);
         var account = Assert.Single(sent, e => e.SubjectType == "account" && e.AsUser is null);

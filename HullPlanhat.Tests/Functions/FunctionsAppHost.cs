@@ -81,6 +81,7 @@ public sealed class FunctionsAppHost : IAsyncLifetime
             ["Hull:TrustedExtractHosts"] = "127.0.0.1",
             ["Hull:ExtractLinesPerChunk"] = "2",
             ["Outbox:RetryDelay"] = "00:00:00",
+            ["Outbox:PartialChunkHold"] = "00:00:00",
         }).Build();
 
         var collection = new ServiceCollection();

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace HullPlanhat.Tests.Infrastructure;
 
 /// <summary>The product (<see cref="ProductHost"/>) started once per test collection.</summary>
-public sealed class ProductFixture : IAsyncLifetime
+public class ProductFixture : IAsyncLifetime
 {
     private ProductHost host = null!;
 
@@ -20,11 +20,13 @@ public sealed class ProductFixture : IAsyncLifetime
     public Uri BaseAddress => host.BaseAddress;
     public IServiceProvider Services => host.Services;
 
+    /// <summary>Settings over <see cref="ProductHost"/>'s: small extract chunks, so batch tests of a few hundred lines cross chunk boundaries.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Hull:ExtractLinesPerChunk"] = "100" };
+
     public async Task InitializeAsync()
     {
         Current = this;
-        // Small extract chunks, so batch tests of a few hundred lines cross chunk boundaries.
-        host = await ProductHost.StartAsync(new Dictionary<string, string?> { ["Hull:ExtractLinesPerChunk"] = "100" });
+        host = await ProductHost.StartAsync(Settings);
     }
 
     public async Task DisposeAsync() => await host.DisposeAsync();

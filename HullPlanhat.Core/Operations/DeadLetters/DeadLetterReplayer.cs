@@ -21,6 +21,7 @@ namespace HullPlanhat.Core.Operations.DeadLetters;
 public sealed class DeadLetterReplayer(
     StorageClients storage,
     OutboxStore outbox,
+    Outgoing.Users.EnduserOutbox endusers,
     SyncStateStore syncState,
     IOptions<OutboxOptions> outboxOptions,
     TimeProvider clock,
@@ -100,7 +101,13 @@ public sealed class DeadLetterReplayer(
         };
         if (!await outbox.TryWriteAsync(staged, null, cancellationToken))
         {
-            return new(id, ReplayOutcome.Refused, "A change of this object is staged already and goes out with the next flush.");
+            if (row.ObjectType != OutboxObjectTypes.Event)
+            {
+                return new(id, ReplayOutcome.Refused, "A change of this object is staged already and goes out with the next flush.");
+            }
+
+            // Newer events of the user are waiting: these join them.
+            await endusers.StageEventsAsync(staged, cancellationToken);
         }
 
         await Table.UpdateEntityAsync(new TableEntity(entity.PartitionKey, id) { ["ReplayedAt"] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge, cancellationToken);
@@ -148,6 +155,12 @@ public sealed class DeadLetterReplayer(
                 && other.GetDateTimeOffset("FailedAt") > replayedAt))
         {
             return "Planhat refused the replay again; the newer dead letter has its answer.";
+        }
+
+        if (type == OutboxObjectTypes.Event)
+        {
+            // Events have no sync state: the replayed row leaves the outbox once posted (a refusal dead-letters it again).
+            return await outbox.FindAsync(connectorId, type, hullId, cancellationToken) is null ? "Planhat's analytics took the replayed events." : null;
         }
 
         var accepted = await syncState.GetAsync(connectorId, type, hullId, cancellationToken);

@@ -28,17 +28,24 @@ public sealed class CompanyFlusher(
     EchoRecorder echoes,
     IOptions<PlanhatOptions> planhatOptions,
     IOptions<OutboxOptions> outboxOptions,
+    TimeProvider clock,
     ProductMetrics metrics,
     PlanhatCallCounter calls,
     ILogger<CompanyFlusher> logger)
 {
-    public async Task FlushAsync(ConnectorRecord connector, PlanhatConnection connection, CancellationToken cancellationToken)
+    /// <returns>True when a partial chunk was held back to fill (<see cref="PartialChunkPolicy"/>).</returns>
+    public async Task<bool> FlushAsync(ConnectorRecord connector, PlanhatConnection connection, CancellationToken cancellationToken)
     {
         var chunkSize = planhatOptions.Value.BulkChunkSize;
         var listing = new PlanhatListing();
         for (var chunk = 0; chunk < outboxOptions.Value.MaxChunksPerRun; chunk++)
         {
             var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Company, chunkSize, cancellationToken);
+            if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value))
+            {
+                return rows.Count > 0;
+            }
+
             if (await DropUnchangedAsync(connector, rows, cancellationToken) is { Count: > 0 } changed)
             {
                 await FlushChunkAsync(connector, connection, changed, listing, cancellationToken);
@@ -49,6 +56,8 @@ public sealed class CompanyFlusher(
                 break;
             }
         }
+
+        return false;
     }
 
     /// <summary>

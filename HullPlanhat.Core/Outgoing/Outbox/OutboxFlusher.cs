@@ -10,7 +10,7 @@ namespace HullPlanhat.Core.Outgoing.Outbox;
 
 /// <summary>
 /// <c>FlushOutbox</c> (timer): for every connector, companies (and their licenses) first, so
-/// endusers can reference them. Connectors are flushed side by side and independently: each within
+/// endusers can reference them, then the events of accepted endusers. Connectors are flushed side by side and independently: each within
 /// its own time budget, and one connector's failure is logged and does not stop the others. The
 /// host runs one instance of this timer at a time, so while one connector's slow Planhat keeps a
 /// run going, the connectors already done are flushed again every <see cref="OutboxOptions.RepeatEvery"/>.
@@ -19,6 +19,7 @@ public sealed class OutboxFlusher(
     Storage.ConnectorRegistry connectors,
     CompanyFlusher companies,
     Users.EnduserFlusher endusers,
+    Users.EventFlusher events,
     Users.SentEventExpiry sentEventExpiry,
     OutboxGauges gauges,
     IOptions<PlanhatOptions> planhatOptions,
@@ -97,8 +98,9 @@ public sealed class OutboxFlusher(
         budget.CancelAfter(outboxOptions.Value.ConnectorTimeout);
         try
         {
-            await companies.FlushAsync(connector, connection, budget.Token);
-            await endusers.FlushAsync(connector, connection, budget.Token);
+            var companiesHeld = await companies.FlushAsync(connector, connection, budget.Token);
+            await endusers.FlushAsync(connector, connection, companiesHeld, budget.Token);
+            await events.FlushAsync(connector, connection, budget.Token);
             await sentEventExpiry.RunIfDueAsync(connector.Id, budget.Token);
             await gauges.MeasureAsync(connector.Id, budget.Token);
             return true;

@@ -29,6 +29,15 @@ public sealed class OutboxOptions
     /// <summary>How long an event id is remembered as sent, so a redelivered event is not posted again.</summary>
     public TimeSpan SentEventRetention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// The longest a chunk smaller than a bulk call's limit is held back to fill while objects keep
+    /// arriving (<see cref="PartialChunkPolicy"/>); zero sends every chunk at once.
+    /// </summary>
+    public TimeSpan PartialChunkHold { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A held chunk goes as soon as nothing was staged for this long: the stream paused.</summary>
+    public TimeSpan PartialChunkQuiet { get; set; } = TimeSpan.FromSeconds(2);
+
     public TimeSpan RetryDelayAfter(int attempts) =>
         TimeSpan.FromTicks(Math.Min(RetryDelay.Ticks * (1L << Math.Min(attempts, 10)), TimeSpan.FromHours(1).Ticks));
 }

@@ -7,6 +7,9 @@ public static class OutboxObjectTypes
 {
     public const string Company = "company";
     public const string Enduser = "enduser";
+
+    /// <summary>A user's events whose enduser Planhat has accepted, waiting for the analytics post (one row per user).</summary>
+    public const string Event = "event";
 }
 
 /// <summary>

@@ -14,16 +14,15 @@ namespace HullPlanhat.Core.Outgoing.Users;
 
 /// <summary>
 /// Drains a connector's staged endusers after its companies: resolves each user's company, upserts
-/// the endusers in bulk, then posts the events of those Planhat accepted; records each row's outcome
-/// (logs, sync state, <c>planhat/id</c> back to Hull). A user whose company is not in Planhat yet waits.
+/// the endusers in bulk, then moves the events of those Planhat accepted to event rows (posted by
+/// <see cref="EventFlusher"/>); records each row's outcome (logs, sync state, <c>planhat/id</c> back
+/// to Hull). A user whose company is not in Planhat yet waits.
 /// </summary>
 public sealed class EnduserFlusher(
     OutboxStore outbox,
     FlushTriage triage,
     EnduserOutbox endusers,
     EnduserUpserter upserter,
-    ActivityPoster activities,
-    SentEventLedger sentEvents,
     SyncStateStore syncState,
     RowFailureHandler failures,
     HullFirehoseClient firehose,
@@ -40,7 +39,11 @@ public sealed class EnduserFlusher(
 
     private sealed record Staged(OutboxRow Row, EnduserContext Context, JsonObject? Item);
 
-    public async Task FlushAsync(ConnectorRecord connector, PlanhatConnection connection, CancellationToken cancellationToken)
+    /// <param name="companiesHeld">
+    /// The company flush held a partial chunk back to fill: a user whose company is not in Planhat
+    /// yet is left as it is (read again next run) instead of deferred, as its company may be among those.
+    /// </param>
+    public async Task FlushAsync(ConnectorRecord connector, PlanhatConnection connection, bool companiesHeld, CancellationToken cancellationToken)
     {
         var chunkSize = planhatOptions.Value.BulkChunkSize;
         var companyIds = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -48,7 +51,12 @@ public sealed class EnduserFlusher(
         for (var chunk = 0; chunk < outboxOptions.Value.MaxChunksPerRun; chunk++)
         {
             var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Enduser, chunkSize, cancellationToken);
-            var progressed = rows.Count > 0 && await FlushChunkAsync(connector, connection, rows, companyIds, listing, cancellationToken);
+            if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value))
+            {
+                break;
+            }
+
+            var progressed = await FlushChunkAsync(connector, connection, rows, companyIds, listing, companiesHeld, cancellationToken);
             if (rows.Count < chunkSize || !progressed)
             {
                 break;
@@ -58,7 +66,7 @@ public sealed class EnduserFlusher(
 
     /// <returns>False when every row of the chunk is still waiting for its company.</returns>
     private async Task<bool> FlushChunkAsync(ConnectorRecord connector, PlanhatConnection connection, IReadOnlyList<OutboxRow> rows,
-        Dictionary<string, string?> companyIds, PlanhatListing listing, CancellationToken cancellationToken)
+        Dictionary<string, string?> companyIds, PlanhatListing listing, bool companiesHeld, CancellationToken cancellationToken)
     {
         using var counted = calls.Begin();
         var triaged = await TriageAsync(connector.Id, rows, cancellationToken);
@@ -87,7 +95,7 @@ public sealed class EnduserFlusher(
 
                 staged.Add(new(row, context, item));
             }
-            else
+            else if (!companiesHeld)
             {
                 await WaitForCompanyAsync(row, context, cancellationToken);
             }
@@ -125,23 +133,13 @@ public sealed class EnduserFlusher(
                 .Select(w => (w.Row.HullId, new SyncState(w.Row.Hash, w.PlanhatId, EnduserMapper.Text(w.Row.Payload, "externalId"), w.Row.Version))),
             cancellationToken);
 
-        // Events go after their enduser, so Planhat can attribute them; a failed enduser keeps its events staged.
+        // Events go after their enduser, so Planhat can attribute them: moved to event rows first (a failed enduser keeps its events staged).
         var accepted = staged.Where(s => s.Item is null).Concat(written.Select(w => w.Staged)).Select(s => s.Row).ToList();
-        var eventFailures = await PostEventsAtMostOnceAsync(connector.Id, connection, accepted, cancellationToken);
-        // Rows unchanged since read go in batches; a row a newer change replaced keeps that change minus the events sent.
-        var replaced = await outbox.CompleteAsync(accepted.Where(r => !eventFailures.ContainsKey(r)), cancellationToken);
-        await Parallel.ForEachAsync(accepted.Where(eventFailures.ContainsKey).Concat(replaced),
-            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (row, ct) =>
-        {
-            if (eventFailures.TryGetValue(row, out var error))
-            {
-                await FailAsync(row, error, ct);
-            }
-            else
-            {
-                await endusers.CompleteAsync(row, EnduserOutbox.EventsOf(row).Select(e => e.EventId).ToHashSet(StringComparer.Ordinal), ct);
-            }
-        });
+        await Task.WhenAll(accepted.Where(r => EnduserOutbox.EventsOf(r).Count > 0).Select(r => endusers.StageEventsAsync(r, cancellationToken)));
+        // Rows unchanged since read go in batches; a row a newer change replaced keeps that change minus the events moved.
+        var replaced = await outbox.CompleteAsync(accepted, cancellationToken);
+        await Parallel.ForEachAsync(replaced, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (row, ct) => await endusers.CompleteAsync(row, EnduserOutbox.EventsOf(row).Select(e => e.EventId).ToHashSet(StringComparer.Ordinal), ct));
 
         metrics.Synced(OutboxObjectTypes.Enduser, "outgoing", written.Count);
         logger.FlushCompleted(OutboxObjectTypes.Enduser, writes.Count, written.Count, writes.Count - written.Count, counted.Calls);
@@ -196,35 +194,6 @@ public sealed class EnduserFlusher(
         {
             known[externalId] = found.GetValueOrDefault(externalId);
         }
-    }
-
-    /// <summary>
-    /// Planhat does not deduplicate activities and a post's effect cannot be checked, so events are
-    /// recorded as sent before they are posted, and events already recorded (posted before a crash
-    /// that kept their row staged) are not posted again: at most once. Only events Planhat
-    /// certainly did not receive are forgotten again, to be retried.
-    /// </summary>
-    /// <returns>The error per row (of <paramref name="rows"/>) whose events must be retried.</returns>
-    private async Task<IReadOnlyDictionary<OutboxRow, string>> PostEventsAtMostOnceAsync(string connectorId, PlanhatConnection connection,
-        IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
-    {
-        var unposted = new Dictionary<OutboxRow, OutboxRow>(ReferenceEqualityComparer.Instance);
-        var withEvents = rows.Where(r => EnduserOutbox.EventsOf(r).Count > 0).ToList();
-        var sent = await sentEvents.SentAmongAsync(connectorId, withEvents.SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId))), cancellationToken);
-        foreach (var row in withEvents)
-        {
-            var events = EnduserOutbox.EventsOf(row);
-            var unsent = events.Where(e => !sent.Contains((row.HullId, e.EventId))).ToList();
-            var toPost = unsent.Count == events.Count ? row : row with { Attachments = new JsonArray(unsent.Select(e => (JsonNode)e.ToJson()).ToArray()) };
-            unposted[toPost] = row;
-        }
-
-        var posting = unposted.Keys.ToList();
-        IEnumerable<(string, string)> Ids(IEnumerable<OutboxRow> of) => of.SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId)));
-        await sentEvents.MarkSentAsync(connectorId, Ids(posting), cancellationToken);
-        var failures = await activities.PostAsync(connection, posting, cancellationToken);
-        await sentEvents.ForgetAsync(connectorId, Ids(failures.Keys), cancellationToken);
-        return failures.ToDictionary(f => unposted[f.Key], f => f.Value, (IEqualityComparer<OutboxRow>)ReferenceEqualityComparer.Instance);
     }
 
     private async Task<string?> CompanyIdAsync(string connectorId, CompanyReference company, Dictionary<string, string?> known, CancellationToken cancellationToken)

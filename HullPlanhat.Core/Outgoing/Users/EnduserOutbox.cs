@@ -14,7 +14,26 @@ public sealed class EnduserOutbox(OutboxStore outbox, TimeProvider clock)
 
     /// <summary>Stages the enduser with its events merged into what is staged already.</summary>
     /// <returns>False when a newer change of the enduser is staged already: it stays, and only gains these events.</returns>
-    public async Task<bool> StageAsync(OutboxRow row, IReadOnlyList<StagedEvent> events, CancellationToken cancellationToken)
+    public async Task<bool> StageAsync(OutboxRow row, IReadOnlyList<StagedEvent> events, CancellationToken cancellationToken) =>
+        await StageAsync(row, events, clock.GetUtcNow(), cancellationToken);
+
+    /// <summary>
+    /// Moves the events of an enduser Planhat accepted to the user's event row (merged with events
+    /// waiting there), which keeps the enduser's staging time: the event flush holds or sends them by
+    /// when they arrived. Idempotent: moving the same events again (after a crash) merges nothing new.
+    /// </summary>
+    public Task StageEventsAsync(OutboxRow enduserRow, CancellationToken cancellationToken) =>
+        StageAsync(enduserRow with
+        {
+            ObjectType = OutboxObjectTypes.Event,
+            Payload = [],
+            Attachments = null,
+            PlanhatId = null,
+            Context = null,
+            ETag = default,
+        }, EventsOf(enduserRow), enduserRow.StagedAt, cancellationToken);
+
+    private async Task<bool> StageAsync(OutboxRow row, IReadOnlyList<StagedEvent> events, DateTimeOffset stagedAt, CancellationToken cancellationToken)
     {
         // Usually nothing is staged for this user: try to add first, read only on conflict.
         OutboxRow? existing = null;
@@ -32,7 +51,7 @@ public sealed class EnduserOutbox(OutboxStore outbox, TimeProvider clock)
             var staged = (older ? existing! : row) with
             {
                 Attachments = merged.Count == 0 ? null : new JsonArray(merged.Select(e => (JsonNode)e.ToJson()).ToArray()),
-                StagedAt = clock.GetUtcNow(),
+                StagedAt = stagedAt,
                 NotBefore = DateTimeOffset.MinValue,
                 Attempts = 0,
                 LastError = null,
@@ -45,7 +64,7 @@ public sealed class EnduserOutbox(OutboxStore outbox, TimeProvider clock)
             existing = await outbox.FindAsync(row.ConnectorId, row.ObjectType, row.HullId, cancellationToken);
         }
 
-        throw new InvalidOperationException($"The outbox row of user {row.HullId} kept changing; the message will be retried.");
+        throw new InvalidOperationException($"The outbox {row.ObjectType} row of user {row.HullId} kept changing; the message will be retried.");
     }
 
     /// <summary>Lets a row wait (e.g. for its company) without counting a failed attempt.</summary>

@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using HullPlanhat.Core.Logging;
+using HullPlanhat.Core.Outgoing.Outbox;
+using HullPlanhat.Core.Planhat;
+using HullPlanhat.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HullPlanhat.Core.Outgoing.Users;
+
+/// <summary>
+/// Posts the events the enduser flush moved to event rows (their endusers are in Planhat), after
+/// the endusers, in chunks of one analytics call each, held to fill like the other chunks
+/// (<see cref="PartialChunkPolicy"/>); so a portfolio's events cost one call per 5,000, not one per
+/// enduser chunk. A failed post keeps its row for a retry (and the dead letters in the end).
+/// </summary>
+public sealed class EventFlusher(
+    OutboxStore outbox,
+    EnduserOutbox endusers,
+    ActivityPoster activities,
+    SentEventLedger sentEvents,
+    RowFailureHandler failures,
+    IOptions<OutboxOptions> outboxOptions,
+    TimeProvider clock,
+    PlanhatCallCounter calls,
+    ILogger<EventFlusher> logger)
+{
+    public async Task FlushAsync(ConnectorRecord connector, PlanhatConnection connection, CancellationToken cancellationToken)
+    {
+        const int chunkSize = ActivityPoster.MaxPerCall;
+        for (var chunk = 0; chunk < outboxOptions.Value.MaxChunksPerRun; chunk++)
+        {
+            var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Event, chunkSize, cancellationToken);
+            if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value))
+            {
+                return;
+            }
+
+            await FlushChunkAsync(connector.Id, connection, rows, cancellationToken);
+            if (rows.Count < chunkSize)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task FlushChunkAsync(string connectorId, PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
+    {
+        using var counted = calls.Begin();
+        var postFailures = await PostAtMostOnceAsync(connectorId, connection, rows, cancellationToken);
+        // Rows unchanged since read go in batches; a row that gained events meanwhile keeps those, minus the ones sent.
+        var replaced = await outbox.CompleteAsync(rows.Where(r => !postFailures.ContainsKey(r)), cancellationToken);
+        await Parallel.ForEachAsync(postFailures.Keys.Concat(replaced),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (row, ct) =>
+        {
+            if (postFailures.TryGetValue(row, out var error))
+            {
+                using var scope = logger.ForUser(row.HullClaims);
+                var (attempts, _) = await failures.FailAsync(row, error, ct);
+                logger.UserFailed(error, attempts);
+            }
+            else
+            {
+                await endusers.CompleteAsync(row, EnduserOutbox.EventsOf(row).Select(e => e.EventId).ToHashSet(StringComparer.Ordinal), ct);
+            }
+        });
+        // Counted in users whose events were due, as the other flush lines count objects.
+        logger.FlushCompleted(OutboxObjectTypes.Event, rows.Count, rows.Count - postFailures.Count, postFailures.Count, counted.Calls);
+    }
+
+    /// <summary>
+    /// Planhat does not deduplicate activities and a post's effect cannot be checked, so events are
+    /// recorded as sent before they are posted, and events already recorded (posted before a crash
+    /// that kept their row staged) are not posted again: at most once. Only events Planhat
+    /// certainly did not receive are forgotten again, to be retried.
+    /// </summary>
+    /// <returns>The error per row (of <paramref name="rows"/>) whose events must be retried.</returns>
+    private async Task<IReadOnlyDictionary<OutboxRow, string>> PostAtMostOnceAsync(string connectorId, PlanhatConnection connection,
+        IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
+    {
+        var unposted = new Dictionary<OutboxRow, OutboxRow>(ReferenceEqualityComparer.Instance);
+        var sent = await sentEvents.SentAmongAsync(connectorId, rows.SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId))), cancellationToken);
+        foreach (var row in rows)
+        {
+            var events = EnduserOutbox.EventsOf(row);
+            var unsent = events.Where(e => !sent.Contains((row.HullId, e.EventId))).ToList();
+            var toPost = unsent.Count == events.Count ? row : row with { Attachments = new JsonArray(unsent.Select(e => (JsonNode)e.ToJson()).ToArray()) };
+            unposted[toPost] = row;
+        }
+
+        var posting = unposted.Keys.ToList();
+        IEnumerable<(string, string)> Ids(IEnumerable<OutboxRow> of) => of.SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId)));
+        await sentEvents.MarkSentAsync(connectorId, Ids(posting), cancellationToken);
+        var posted = await activities.PostAsync(connection, posting, cancellationToken);
+        await sentEvents.ForgetAsync(connectorId, Ids(posted.Keys), cancellationToken);
+        return posted.ToDictionary(f => unposted[f.Key], f => f.Value, (IEqualityComparer<OutboxRow>)ReferenceEqualityComparer.Instance);
+    }
+}

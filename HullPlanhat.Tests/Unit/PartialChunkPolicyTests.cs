@@ -1,0 +1,42 @@
+using HullPlanhat.Core.Outgoing.Outbox;
+
+namespace HullPlanhat.Tests.Unit;
+
+public sealed class PartialChunkPolicyTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
+    private static readonly OutboxOptions Holding = new() { PartialChunkHold = TimeSpan.FromMinutes(1), PartialChunkQuiet = TimeSpan.FromSeconds(2) };
+
+    private static List<OutboxRow> StagedAgo(params double[] seconds) => seconds.Select((s, i) => new OutboxRow
+    {
+        ConnectorId = "c",
+        ObjectType = OutboxObjectTypes.Enduser,
+        HullId = $"u{i}",
+        Payload = [],
+        Hash = "h",
+        HullClaims = [],
+        StagedAt = Now - TimeSpan.FromSeconds(s),
+    }).ToList();
+
+    [Fact]
+    public void A_full_chunk_goes_however_fresh()
+    {
+        Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(0, 0, 0), chunkSize: 3, Now, Holding));
+    }
+
+    [Fact]
+    public void A_partial_chunk_still_growing_waits_until_the_stream_pauses_or_its_oldest_row_waited_the_hold()
+    {
+        Assert.False(PartialChunkPolicy.ShouldSend(StagedAgo(50, 1), chunkSize: 3, Now, Holding));
+        Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(50, 2.5), chunkSize: 3, Now, Holding)); // nothing staged for 2 s
+        Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(61, 0.1), chunkSize: 3, Now, Holding)); // the oldest waited a minute
+        Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(3), chunkSize: 3, Now, Holding)); // a single change, once quiet
+    }
+
+    [Fact]
+    public void Without_a_hold_every_chunk_goes_at_once_and_nothing_due_sends_nothing()
+    {
+        Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(0), chunkSize: 3, Now, new OutboxOptions { PartialChunkHold = TimeSpan.Zero }));
+        Assert.False(PartialChunkPolicy.ShouldSend(StagedAgo(), chunkSize: 3, Now, Holding));
+    }
+}
