@@ -34,6 +34,16 @@ public sealed class PartialChunkPolicyTests
     }
 
     [Fact]
+    public void Rows_fed_by_a_step_that_held_its_own_chunk_wait_however_quiet_until_the_hold_runs_out()
+    {
+        // Events inherit their enduser's staging time, so they look quiet while endusers still stream in.
+        Assert.False(PartialChunkPolicy.ShouldSend(StagedAgo(30, 20), chunkSize: 3, Now, Holding, feederHeld: true));
+        Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(30, 20), chunkSize: 3, Now, Holding, feederHeld: false));
+        Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(61, 20), chunkSize: 3, Now, Holding, feederHeld: true));
+        Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(0, 0, 0), chunkSize: 3, Now, Holding, feederHeld: true));
+    }
+
+    [Fact]
     public void Without_a_hold_every_chunk_goes_at_once_and_nothing_due_sends_nothing()
     {
         Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(0), chunkSize: 3, Now, new OutboxOptions { PartialChunkHold = TimeSpan.Zero }));

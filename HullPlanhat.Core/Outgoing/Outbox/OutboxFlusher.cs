@@ -99,8 +99,8 @@ public sealed class OutboxFlusher(
         try
         {
             var companiesHeld = await companies.FlushAsync(connector, connection, budget.Token);
-            await endusers.FlushAsync(connector, connection, companiesHeld, budget.Token);
-            await events.FlushAsync(connector, connection, budget.Token);
+            var endusersHeld = await endusers.FlushAsync(connector, connection, companiesHeld, budget.Token);
+            await events.FlushAsync(connector, connection, endusersHeld, budget.Token);
             await sentEventExpiry.RunIfDueAsync(connector.Id, budget.Token);
             await gauges.MeasureAsync(connector.Id, budget.Token);
             return true;

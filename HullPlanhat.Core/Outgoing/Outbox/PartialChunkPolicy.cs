@@ -10,20 +10,22 @@ namespace HullPlanhat.Core.Outgoing.Outbox;
 /// </summary>
 public static class PartialChunkPolicy
 {
-    public static bool ShouldSend(IReadOnlyCollection<OutboxRow> rows, int chunkSize, DateTimeOffset now, OutboxOptions options)
+    /// <param name="feederHeld">
+    /// The rows are fed by an earlier flush step (events by the enduser flush) that held its own
+    /// partial chunk back: more are coming, so only the hold's limit sends a partial chunk.
+    /// </param>
+    public static bool ShouldSend(IReadOnlyCollection<OutboxRow> rows, int chunkSize, DateTimeOffset now, OutboxOptions options, bool feederHeld = false)
     {
         if (rows.Count == 0)
         {
             return false;
         }
 
-        if (rows.Count >= chunkSize || options.PartialChunkHold <= TimeSpan.Zero)
+        if (rows.Count >= chunkSize || options.PartialChunkHold <= TimeSpan.Zero || now - rows.Min(r => r.StagedAt) >= options.PartialChunkHold)
         {
             return true;
         }
 
-        var newest = rows.Max(r => r.StagedAt);
-        var oldest = rows.Min(r => r.StagedAt);
-        return now - newest >= options.PartialChunkQuiet || now - oldest >= options.PartialChunkHold;
+        return !feederHeld && now - rows.Max(r => r.StagedAt) >= options.PartialChunkQuiet;
     }
 }

@@ -43,7 +43,8 @@ public sealed class EnduserFlusher(
     /// The company flush held a partial chunk back to fill: a user whose company is not in Planhat
     /// yet is left as it is (read again next run) instead of deferred, as its company may be among those.
     /// </param>
-    public async Task FlushAsync(ConnectorRecord connector, PlanhatConnection connection, bool companiesHeld, CancellationToken cancellationToken)
+    /// <returns>True when a partial chunk was held back to fill (<see cref="PartialChunkPolicy"/>).</returns>
+    public async Task<bool> FlushAsync(ConnectorRecord connector, PlanhatConnection connection, bool companiesHeld, CancellationToken cancellationToken)
     {
         var chunkSize = planhatOptions.Value.BulkChunkSize;
         var companyIds = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -53,7 +54,7 @@ public sealed class EnduserFlusher(
             var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Enduser, chunkSize, cancellationToken);
             if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value))
             {
-                break;
+                return rows.Count > 0;
             }
 
             var progressed = await FlushChunkAsync(connector, connection, rows, companyIds, listing, companiesHeld, cancellationToken);
@@ -62,6 +63,8 @@ public sealed class EnduserFlusher(
                 break;
             }
         }
+
+        return false;
     }
 
     /// <returns>False when every row of the chunk is still waiting for its company.</returns>

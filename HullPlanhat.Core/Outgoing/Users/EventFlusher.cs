@@ -25,13 +25,14 @@ public sealed class EventFlusher(
     PlanhatCallCounter calls,
     ILogger<EventFlusher> logger)
 {
-    public async Task FlushAsync(ConnectorRecord connector, PlanhatConnection connection, CancellationToken cancellationToken)
+    /// <param name="endusersHeld">The enduser flush held a partial chunk back: more events are on their way, so a partial chunk of events waits too.</param>
+    public async Task FlushAsync(ConnectorRecord connector, PlanhatConnection connection, bool endusersHeld, CancellationToken cancellationToken)
     {
         const int chunkSize = ActivityPoster.MaxPerCall;
         for (var chunk = 0; chunk < outboxOptions.Value.MaxChunksPerRun; chunk++)
         {
             var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Event, chunkSize, cancellationToken);
-            if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value))
+            if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value, endusersHeld))
             {
                 return;
             }
