@@ -27,6 +27,7 @@ await using var product = await ProductHost.StartAsync(
         ["Hull:FlowControl:BackPressureDepth"] = scenario == "scale" ? "400" : scenario == "batch" ? BatchScenario.Settings["Hull:FlowControl:BackPressureDepth"] : null,
         // ProductHost turns the holding of partial outbox chunks off for the tests; the scale scenario runs with the product's default.
         ["Outbox:PartialChunkHold"] = scenario == "scale" ? new HullPlanhat.Core.Outgoing.Outbox.OutboxOptions().PartialChunkHold.ToString() : null,
+        ["Outbox:EventChunkHold"] = scenario == "scale" ? new HullPlanhat.Core.Outgoing.Outbox.OutboxOptions().EventChunkHold.ToString() : null,
         ["Hull:ExtractLinesPerChunk"] = scenario == "batch" ? BatchScenario.Settings["Hull:ExtractLinesPerChunk"] : null,
         // The batch scenario measures the import path alone (extract → queue → stand-in workers); the accounts and scale scenarios measure the workers.
         ["AzureWebJobs:OutgoingAccount:Disabled"] = scenario == "batch" ? "true" : null,

@@ -67,6 +67,7 @@ public sealed class ProductHost : IAsyncDisposable
             ["Outbox:RetryDelay"] = "00:00:00",
             // Tests flush on demand and expect every staged row sent; holding partial chunks is tested apart (PartialChunkTests).
             ["Outbox:PartialChunkHold"] = "00:00:00",
+            ["Outbox:EventChunkHold"] = "00:00:00",
             ["SelfHost:MasterKey"] = MasterKey,
             ["SelfHost:MaxPollingInterval"] = "00:00:00.200",
             ["AzureWebJobs:FlushOutbox:Disabled"] = "true",

@@ -14,6 +14,7 @@ public sealed class HoldingChunksFixture : ProductFixture
     {
         ["Planhat:BulkChunkSize"] = "5",
         ["Outbox:PartialChunkHold"] = "00:01:00",
+        ["Outbox:EventChunkHold"] = "00:05:00",
         ["Outbox:PartialChunkQuiet"] = Quiet.ToString(),
     };
 }

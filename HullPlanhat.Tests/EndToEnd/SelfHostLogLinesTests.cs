@@ -35,6 +35,7 @@ public sealed class SelfHostLogLinesTests
             ["SelfHost__MaxPollingInterval"] = "00:00:00.200",
             ["AzureWebJobs__FlushOutbox__Disabled"] = "true",
             ["Outbox__PartialChunkHold"] = "00:00:00", // flushed on demand, everything staged goes at once
+            ["Outbox__EventChunkHold"] = "00:00:00",
             ["AzureWebJobs__FetchCompanies__Disabled"] = "true",
             ["AzureWebJobs__FetchEndusers__Disabled"] = "true",
         });

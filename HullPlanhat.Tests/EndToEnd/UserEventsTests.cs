@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hosting;
+using HullPlanhat.Core.Outgoing.Outbox;
+using HullPlanhat.Core.Outgoing.Users;
 using HullPlanhat.Sandbox.Planhat;
 using HullPlanhat.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HullPlanhat.Tests.EndToEnd;
 
@@ -70,6 +73,29 @@ public sealed class UserEventsTests(ProductFixture product)
         Assert.StartsWith("/analytics/bulk/", bulk.Path, StringComparison.Ordinal);
         Assert.True(calls.ToList().FindLastIndex(c => c.Path == "/endusers" && c.Method == "PUT") < calls.ToList().IndexOf(bulk));
         Assert.Equal(2, (await connector.PlanhatAsync(ObjectKind.Endusers)).Count);
+    }
+
+    [Fact]
+    public async Task Events_moved_to_their_event_row_twice_as_after_a_crash_before_the_enduser_row_was_completed_are_posted_once()
+    {
+        var connector = await product.CreateConnectorAsync(EventSettings());
+        var account = TestUsers.Account("acme-e4");
+        await connector.StageAccountsAsync(account);
+        (await product.SendUsersAsync(connector, [TestUsers.Message(TestUsers.User("ida"), account,
+            [TestUsers.Event("Signed up", new JsonObject { ["n"] = 1 }), TestUsers.Event("Invoice paid", new JsonObject { ["n"] = 2 })])])).EnsureSuccessStatusCode();
+        await connector.WaitForUserDecisionsAsync(1);
+        var outbox = product.Services.GetRequiredService<OutboxStore>();
+        var staged = await outbox.FindAsync(connector.Id, OutboxObjectTypes.Enduser, "hull-user-ida", CancellationToken.None);
+
+        // The first flush's move, whose completion of the enduser row never happened; the next flush moves them again.
+        await product.Services.GetRequiredService<EnduserOutbox>().StageEventsAsync(staged!, CancellationToken.None);
+        Assert.Equal(2, EnduserOutbox.EventsOf(await outbox.FindAsync(connector.Id, OutboxObjectTypes.Event, "hull-user-ida", CancellationToken.None)).Count);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+
+        var activities = await product.SandboxAdmin.GetAnalyticsAsync(connector.PlanhatToken);
+        Assert.Equal([1, 2], activities.Select(a => a["info"]!["n"]!.GetValue<int>()).Order());
+        Assert.Equal(0, (await outbox.MeasureAsync(connector.Id, 100, CancellationToken.None)).Depth);
     }
 
     [Fact]

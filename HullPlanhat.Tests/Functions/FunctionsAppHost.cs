@@ -82,6 +82,7 @@ public sealed class FunctionsAppHost : IAsyncLifetime
             ["Hull:ExtractLinesPerChunk"] = "2",
             ["Outbox:RetryDelay"] = "00:00:00",
             ["Outbox:PartialChunkHold"] = "00:00:00",
+            ["Outbox:EventChunkHold"] = "00:00:00",
         }).Build();
 
         var collection = new ServiceCollection();

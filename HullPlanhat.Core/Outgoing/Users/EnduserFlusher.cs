@@ -52,7 +52,7 @@ public sealed class EnduserFlusher(
         for (var chunk = 0; chunk < outboxOptions.Value.MaxChunksPerRun; chunk++)
         {
             var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Enduser, chunkSize, cancellationToken);
-            if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value))
+            if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value.PartialChunkHold, outboxOptions.Value.PartialChunkQuiet))
             {
                 return rows.Count > 0;
             }

@@ -32,7 +32,8 @@ public sealed class EventFlusher(
         for (var chunk = 0; chunk < outboxOptions.Value.MaxChunksPerRun; chunk++)
         {
             var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Event, chunkSize, cancellationToken);
-            if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value, endusersHeld))
+            if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value.EventChunkHold, outboxOptions.Value.PartialChunkQuiet,
+                    endusersHeld))
             {
                 return;
             }
