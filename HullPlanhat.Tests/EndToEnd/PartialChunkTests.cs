@@ -8,7 +8,7 @@ namespace HullPlanhat.Tests.EndToEnd;
 /// <summary>The product with its partial-chunk hold on (the other tests turn it off), bulk calls of 5.</summary>
 public sealed class HoldingChunksFixture : ProductFixture
 {
-    public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(4);
+    public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(6);
 
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
@@ -63,6 +63,27 @@ public sealed class PartialChunkTests(HoldingChunksFixture product) : IClassFixt
         Assert.Equal(7, analytics.ItemCount);
         Assert.True(calls.FindLastIndex(c => c.Path == "/endusers") < calls.IndexOf(analytics));
         Assert.Equal(Enumerable.Range(0, 7), (await product.SandboxAdmin.GetAnalyticsAsync(connector.PlanhatToken)).Select(a => a["info"]!["n"]!.GetValue<int>()).Order());
+    }
+
+    [Fact]
+    public async Task Users_whose_companies_are_held_back_stay_as_they_are_and_go_with_their_companies_once_those_are_sent()
+    {
+        var connector = await product.CreateConnectorAsync();
+        var accounts = Enumerable.Range(0, 2).Select(i => TestUsers.Account($"held-{i}")).ToArray();
+        await connector.StageAccountsAsync(accounts);
+        var users = Enumerable.Range(0, 5).Select(i => TestUsers.Message(TestUsers.User($"held-{i}"), accounts[i % 2])).ToList();
+        (await product.SendUsersAsync(connector, users)).EnsureSuccessStatusCode();
+        await connector.WaitForUserDecisionsAsync(users.Count);
+
+        // Two companies (held, still fresh) and a full chunk of five users whose companies are not in Planhat yet.
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+        Assert.Empty(await connector.PlanhatCallsAsync());
+        Assert.Empty(connector.Logs("outgoing.user.waiting"));
+
+        await FlushUntilAsync(connector, ObjectKind.Endusers, 5);
+        Assert.Equal([2], (await CallsAsync(connector, "/companies")).Select(c => c.ItemCount));
+        Assert.Equal([5], (await CallsAsync(connector, "/endusers")).Select(c => c.ItemCount));
+        Assert.Empty(connector.Logs("outgoing.user.waiting"));
     }
 
     private static async Task<List<SandboxCall>> CallsAsync(TestConnector connector, string path) =>

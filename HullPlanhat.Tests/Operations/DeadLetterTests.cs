@@ -59,6 +59,39 @@ public sealed class DeadLetterTests(ProductFixture product)
     }
 
     [Fact]
+    public async Task Events_the_analytics_sink_kept_refusing_are_dead_lettered_as_the_users_events_and_a_replay_posts_them_once()
+    {
+        var connector = await product.KnownConnectorAsync(new JsonObject { ["contact_events"] = new JsonArray("Signed up") });
+        var account = TestUsers.Account("dead-e");
+        await connector.StageAccountsAsync(account);
+        (await product.SendUsersAsync(connector, [TestUsers.Message(TestUsers.User("dead-e"), account)])).EnsureSuccessStatusCode();
+        await connector.WaitForUserDecisionsAsync(1);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+
+        // The enduser is unchanged, so the event's post is the only call; the sink refuses it every time.
+        await product.SandboxAdmin.SetFaultsAsync(connector.PlanhatToken, new FaultConfig(1, [400], IncludeAnalytics: true));
+        (await product.SendUsersAsync(connector, [TestUsers.Message(TestUsers.User("dead-e"), account, [TestUsers.Event("Signed up", new JsonObject { ["n"] = 1 })])]))
+            .EnsureSuccessStatusCode();
+        await connector.WaitForUserDecisionsAsync(2);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+        }
+
+        var dead = Assert.Single(await DeadLettersAsync(connector))!;
+        Assert.Equal(("event", "hull-user-dead-e"), (dead["objectType"]!.ToString(), dead["hullId"]!.ToString()));
+        Assert.Empty(await product.SandboxAdmin.GetAnalyticsAsync(connector.PlanhatToken));
+
+        await product.SandboxAdmin.SetFaultsAsync(connector.PlanhatToken, FaultConfig.None);
+        Assert.Equal(1, (await product.CallAsync(connector, HttpMethod.Post, "api/deadletters/replay"))["staged"]!.GetValue<int>());
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+        Assert.Equal(1, Assert.Single(await product.SandboxAdmin.GetAnalyticsAsync(connector.PlanhatToken))["info"]!["n"]!.GetValue<int>());
+        Assert.Empty(await DeadLettersAsync(connector));
+        Assert.Single(connector.Logs("outgoing.deadletter.resolved"), l => l["Reason"] == "Planhat's analytics took the replayed events.");
+    }
+
+    [Fact]
     public async Task Poison_messages_of_the_connector_are_listed_replayed_onto_their_queue_and_deleted_and_others_are_left_alone()
     {
         var connector = await product.KnownConnectorAsync();

@@ -98,9 +98,9 @@ public sealed class EnduserFlusher(
 
                 staged.Add(new(row, context, item));
             }
-            else if (!companiesHeld)
+            else
             {
-                await WaitForCompanyAsync(row, context, cancellationToken);
+                await WaitForCompanyAsync(row, context, companiesHeld, cancellationToken);
             }
         }
 
@@ -215,12 +215,18 @@ public sealed class EnduserFlusher(
         return id;
     }
 
-    private async Task WaitForCompanyAsync(OutboxRow row, EnduserContext context, CancellationToken cancellationToken)
+    /// <param name="companiesHeld">Its company may be in the chunk the company flush held back: the row stays as it is for the next run.</param>
+    private async Task WaitForCompanyAsync(OutboxRow row, EnduserContext context, bool companiesHeld, CancellationToken cancellationToken)
     {
         using var scope = logger.ForUser(row.HullClaims);
         if (clock.GetUtcNow() - row.StagedAt > CompanyWait)
         {
             await FailAsync(row, $"{SkipReasons.NoCompanyId} The company with externalId {context.Company.ExternalId} is not in Planhat.", cancellationToken);
+            return;
+        }
+
+        if (companiesHeld)
+        {
             return;
         }
 
