@@ -139,10 +139,8 @@ public sealed class EnduserFlusher(
         // Events go after their enduser, so Planhat can attribute them: moved to event rows first (a failed enduser keeps its events staged).
         var accepted = staged.Where(s => s.Item is null).Concat(written.Select(w => w.Staged)).Select(s => s.Row).ToList();
         await Task.WhenAll(accepted.Where(r => EnduserOutbox.EventsOf(r).Count > 0).Select(r => endusers.StageEventsAsync(r, cancellationToken)));
-        // Rows unchanged since read go in batches; a row a newer change replaced keeps that change minus the events moved.
-        var replaced = await outbox.CompleteAsync(accepted, cancellationToken);
-        await Parallel.ForEachAsync(replaced, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (row, ct) => await endusers.CompleteAsync(row, EnduserOutbox.EventsOf(row).Select(e => e.EventId).ToHashSet(StringComparer.Ordinal), ct));
+        // A row a newer change replaced keeps that change minus the events moved.
+        await endusers.CompleteAsync(accepted, cancellationToken);
 
         metrics.Synced(OutboxObjectTypes.Enduser, "outgoing", written.Count);
         logger.FlushCompleted(OutboxObjectTypes.Enduser, writes.Count, written.Count, writes.Count - written.Count, counted.Calls);

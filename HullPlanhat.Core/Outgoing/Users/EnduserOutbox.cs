@@ -72,10 +72,19 @@ public sealed class EnduserOutbox(OutboxStore outbox, TimeProvider clock)
         outbox.TryWriteAsync(row with { NotBefore = clock.GetUtcNow() + delay }, row, cancellationToken);
 
     /// <summary>
-    /// Removes a flushed row. If a newer change replaced it meanwhile, the newer row stays but loses
-    /// the events already sent (<paramref name="sentEventIds"/>).
+    /// Removes flushed rows, in batches (<see cref="OutboxStore.CompleteAsync"/>). A row a newer change
+    /// replaced meanwhile stays, but loses the events the flushed row carried (sent, or moved to the
+    /// user's event row).
     /// </summary>
-    public async Task CompleteAsync(OutboxRow row, IReadOnlySet<string> sentEventIds, CancellationToken cancellationToken)
+    public async Task CompleteAsync(IEnumerable<OutboxRow> rows, CancellationToken cancellationToken)
+    {
+        var replaced = await outbox.CompleteAsync(rows, cancellationToken);
+        await Parallel.ForEachAsync(replaced, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (row, ct) => await RemoveEventsAsync(row, EventsOf(row).Select(e => e.EventId).ToHashSet(StringComparer.Ordinal), ct));
+    }
+
+    /// <summary>Removes <paramref name="sentEventIds"/> from the row a newer change put in place of <paramref name="row"/>.</summary>
+    private async Task RemoveEventsAsync(OutboxRow row, IReadOnlySet<string> sentEventIds, CancellationToken cancellationToken)
     {
         if (await outbox.TryDeleteAsync(row, cancellationToken) || sentEventIds.Count == 0)
         {

@@ -50,21 +50,13 @@ public sealed class EventFlusher(
     {
         using var counted = calls.Begin();
         var postFailures = await PostAtMostOnceAsync(connectorId, connection, rows, cancellationToken);
-        // Rows unchanged since read go in batches; a row that gained events meanwhile keeps those, minus the ones sent.
-        var replaced = await outbox.CompleteAsync(rows.Where(r => !postFailures.ContainsKey(r)), cancellationToken);
-        await Parallel.ForEachAsync(postFailures.Keys.Concat(replaced),
-            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (row, ct) =>
+        // A row that gained events meanwhile keeps those, minus the ones sent.
+        await endusers.CompleteAsync(rows.Where(r => !postFailures.ContainsKey(r)), cancellationToken);
+        await Parallel.ForEachAsync(postFailures, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (failure, ct) =>
         {
-            if (postFailures.TryGetValue(row, out var error))
-            {
-                using var scope = logger.ForUser(row.HullClaims);
-                var (attempts, _) = await failures.FailAsync(row, error, ct);
-                logger.UserFailed(error, attempts);
-            }
-            else
-            {
-                await endusers.CompleteAsync(row, EnduserOutbox.EventsOf(row).Select(e => e.EventId).ToHashSet(StringComparer.Ordinal), ct);
-            }
+            using var scope = logger.ForUser(failure.Key.HullClaims);
+            var (attempts, _) = await failures.FailAsync(failure.Key, failure.Value, ct);
+            logger.UserFailed(failure.Value, attempts);
         });
         // Counted in users whose events were due, as the other flush lines count objects.
         logger.FlushCompleted(OutboxObjectTypes.Event, rows.Count, rows.Count - postFailures.Count, postFailures.Count, counted.Calls);
