@@ -80,8 +80,22 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock, Tabl
         }
     }
 
-    /// <summary>The rows of one type that are due, oldest key first, at most <paramref name="max"/>.</summary>
+    /// <summary>How many reads' worth of due rows <see cref="ReadDueAsync"/> looks at to pick the longest-waiting ones.</summary>
+    public const int ScanReads = 4;
+
+    /// <summary>
+    /// The rows of one type that are due, at most <paramref name="max"/>: when more are due, the
+    /// longest-waiting of the first <see cref="ScanReads"/> × <paramref name="max"/> (by key). Reading
+    /// by key alone would pass over a row whose key sorts late while rows with earlier keys keep
+    /// arriving, until its wait forced a partial chunk out in the middle of a stream.
+    /// </summary>
     public async Task<IReadOnlyList<OutboxRow>> ReadDueAsync(string connectorId, string objectType, int max, CancellationToken cancellationToken)
+    {
+        var due = await ReadDueByKeyAsync(connectorId, objectType, (int)Math.Min(int.MaxValue, (long)max * ScanReads), cancellationToken);
+        return due.Count <= max ? due : due.OrderBy(r => r.StagedAt).Take(max).ToList();
+    }
+
+    private async Task<IReadOnlyList<OutboxRow>> ReadDueByKeyAsync(string connectorId, string objectType, int max, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
         var partition = TableKeys.Encode(connectorId);
