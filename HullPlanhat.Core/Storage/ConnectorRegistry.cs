@@ -20,8 +20,18 @@ public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock
 
     private TableClient Table => storage.Table(StorageNames.ConnectorsTable);
 
+    /// <summary>
+    /// Stores the connector's latest settings and credentials. Every notification carries them, so a
+    /// record this instance wrote or read within the cache's TTL with the same values is not written
+    /// again: one write per change (and per TTL), not one per notification.
+    /// </summary>
     public async Task SaveAsync(ConnectorRecord connector, CancellationToken cancellationToken)
     {
+        if (cache.TryGetValue(connector.Id, out var cached) && cached.Expires > clock.GetUtcNow() && cached.Record is { } known && SameValues(known, connector))
+        {
+            return;
+        }
+
         await storage.EnsureCreatedAsync();
         var entity = new TableEntity(Partition, TableKeys.Encode(connector.Id))
         {
@@ -37,6 +47,10 @@ public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock
         await Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         cache[connector.Id] = (clock.GetUtcNow() + CacheTtl, connector);
     }
+
+    private static bool SameValues(ConnectorRecord a, ConnectorRecord b) =>
+        a.Organization == b.Organization && a.Secret == b.Secret && a.Name == b.Name && a.VerifiedCredentialsHash == b.VerifiedCredentialsHash
+        && JsonNode.DeepEquals(a.PrivateSettings, b.PrivateSettings);
 
     public async Task<ConnectorRecord?> FindAsync(string connectorId, CancellationToken cancellationToken)
     {
