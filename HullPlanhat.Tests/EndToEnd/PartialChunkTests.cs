@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hosting;
+using HullPlanhat.Core.Intake;
+using HullPlanhat.Core.Storage;
 using HullPlanhat.Sandbox.Planhat;
 using HullPlanhat.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HullPlanhat.Tests.EndToEnd;
 
@@ -84,6 +87,30 @@ public sealed class PartialChunkTests(HoldingChunksFixture product) : IClassFixt
         Assert.Equal([2], (await CallsAsync(connector, "/companies")).Select(c => c.ItemCount));
         Assert.Equal([5], (await CallsAsync(connector, "/endusers")).Select(c => c.ItemCount));
         Assert.Empty(connector.Logs("outgoing.user.waiting"));
+    }
+
+    [Fact]
+    public async Task A_partial_chunk_waits_past_the_quiet_time_while_objects_are_still_queued_and_goes_once_they_are_not()
+    {
+        var connector = await product.CreateConnectorAsync();
+        await connector.StageAccountsAsync(TestUsers.Account("queued-0"), TestUsers.Account("queued-1"));
+        // A message still in the accounts queue (hidden, as one being handled is): the stream has not ended.
+        var queue = product.Services.GetRequiredService<StorageClients>().Queue(TriggerTable.AccountsQueue);
+        var pending = (await queue.SendMessageAsync("{}", visibilityTimeout: TimeSpan.FromMinutes(5))).Value;
+
+        try
+        {
+            await Task.Delay(HoldingChunksFixture.Quiet + QueueBackPressure.CacheFor);
+            await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+            Assert.Empty(await CallsAsync(connector, "/companies"));
+        }
+        finally
+        {
+            await queue.DeleteMessageAsync(pending.MessageId, pending.PopReceipt);
+        }
+
+        await FlushUntilAsync(connector, ObjectKind.Companies, 2);
+        Assert.Equal([2], (await CallsAsync(connector, "/companies")).Select(c => c.ItemCount));
     }
 
     private static async Task<List<SandboxCall>> CallsAsync(TestConnector connector, string path) =>

@@ -38,10 +38,10 @@ public sealed class PartialChunkPolicyTests
     public void Rows_fed_by_a_step_that_held_its_own_chunk_wait_however_quiet_until_the_hold_runs_out()
     {
         // Events inherit their enduser's staging time, so they look quiet while endusers still stream in.
-        Assert.False(PartialChunkPolicy.ShouldSend(StagedAgo(30, 20), chunkSize: 3, Now, Hold, Quiet, feederHeld: true));
-        Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(30, 20), chunkSize: 3, Now, Hold, Quiet, feederHeld: false));
-        Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(61, 20), chunkSize: 3, Now, Hold, Quiet, feederHeld: true));
-        Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(0, 0, 0), chunkSize: 3, Now, Hold, Quiet, feederHeld: true));
+        Assert.False(PartialChunkPolicy.ShouldSend(StagedAgo(30, 20), chunkSize: 3, Now, Hold, Quiet, moreComing: true));
+        Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(30, 20), chunkSize: 3, Now, Hold, Quiet, moreComing: false));
+        Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(61, 20), chunkSize: 3, Now, Hold, Quiet, moreComing: true));
+        Assert.True(PartialChunkPolicy.ShouldSend(StagedAgo(0, 0, 0), chunkSize: 3, Now, Hold, Quiet, moreComing: true));
     }
 
     [Fact]

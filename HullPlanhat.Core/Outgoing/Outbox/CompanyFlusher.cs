@@ -33,15 +33,16 @@ public sealed class CompanyFlusher(
     PlanhatCallCounter calls,
     ILogger<CompanyFlusher> logger)
 {
+    /// <param name="moreComing">Objects are still queued for staging: a partial chunk waits for them (up to its hold).</param>
     /// <returns>True when a partial chunk was held back to fill (<see cref="PartialChunkPolicy"/>).</returns>
-    public async Task<bool> FlushAsync(ConnectorRecord connector, PlanhatConnection connection, CancellationToken cancellationToken)
+    public async Task<bool> FlushAsync(ConnectorRecord connector, PlanhatConnection connection, bool moreComing, CancellationToken cancellationToken)
     {
         var chunkSize = planhatOptions.Value.BulkChunkSize;
         var listing = new PlanhatListing();
         for (var chunk = 0; chunk < outboxOptions.Value.MaxChunksPerRun; chunk++)
         {
             var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Company, chunkSize, cancellationToken);
-            if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value.PartialChunkHold, outboxOptions.Value.PartialChunkQuiet))
+            if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value.PartialChunkHold, outboxOptions.Value.PartialChunkQuiet, moreComing))
             {
                 return rows.Count > 0;
             }

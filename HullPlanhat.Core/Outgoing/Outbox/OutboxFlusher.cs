@@ -21,6 +21,7 @@ public sealed class OutboxFlusher(
     Users.EnduserFlusher endusers,
     Users.EventFlusher events,
     Users.SentEventExpiry sentEventExpiry,
+    Intake.QueueBackPressure queued,
     OutboxGauges gauges,
     IOptions<PlanhatOptions> planhatOptions,
     IOptions<OutboxOptions> outboxOptions,
@@ -84,6 +85,27 @@ public sealed class OutboxFlusher(
         }
     }
 
+    /// <summary>
+    /// Whether objects are still queued for staging (any connector's: the queues are shared), so a
+    /// pause in staging is not the end of a stream; unknown counts as no.
+    /// </summary>
+    private async Task<bool> ObjectsQueuedAsync(CancellationToken cancellationToken)
+    {
+        if (outboxOptions.Value.PartialChunkHold <= TimeSpan.Zero && outboxOptions.Value.EventChunkHold <= TimeSpan.Zero)
+        {
+            return false; // Nothing is ever held: no need to know.
+        }
+
+        try
+        {
+            return await queued.QueuedAsync(cancellationToken) > 0;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <returns>False when the connector's flush failed or ran out of time (its rows wait for the next run).</returns>
     private async Task<bool> FlushConnectorAsync(Storage.ConnectorRecord connector, CancellationToken cancellationToken)
     {
@@ -98,9 +120,10 @@ public sealed class OutboxFlusher(
         budget.CancelAfter(outboxOptions.Value.ConnectorTimeout);
         try
         {
-            var companiesHeld = await companies.FlushAsync(connector, connection, budget.Token);
-            var endusersHeld = await endusers.FlushAsync(connector, connection, companiesHeld, budget.Token);
-            await events.FlushAsync(connector, connection, endusersHeld, budget.Token);
+            var moreComing = await ObjectsQueuedAsync(budget.Token);
+            var companiesHeld = await companies.FlushAsync(connector, connection, moreComing, budget.Token);
+            var endusersHeld = await endusers.FlushAsync(connector, connection, companiesHeld, moreComing, budget.Token);
+            await events.FlushAsync(connector, connection, endusersHeld || moreComing, budget.Token);
             await sentEventExpiry.RunIfDueAsync(connector.Id, budget.Token);
             await gauges.MeasureAsync(connector.Id, budget.Token);
             return true;

@@ -41,7 +41,7 @@ public sealed class OutboxOptions
     /// </summary>
     public TimeSpan EventChunkHold { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>A held chunk goes as soon as nothing was staged for this long: the stream paused.</summary>
+    /// <summary>A held chunk goes as soon as nothing was staged for this long and the per-object queues are empty: the stream ended.</summary>
     public TimeSpan PartialChunkQuiet { get; set; } = TimeSpan.FromSeconds(2);
 
     public TimeSpan RetryDelayAfter(int attempts) =>

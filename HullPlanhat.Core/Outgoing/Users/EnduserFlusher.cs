@@ -43,8 +43,9 @@ public sealed class EnduserFlusher(
     /// The company flush held a partial chunk back to fill: a user whose company is not in Planhat
     /// yet is left as it is (read again next run) instead of deferred, as its company may be among those.
     /// </param>
+    /// <param name="moreComing">Objects are still queued for staging: a partial chunk waits for them (up to its hold).</param>
     /// <returns>True when a partial chunk was held back to fill (<see cref="PartialChunkPolicy"/>).</returns>
-    public async Task<bool> FlushAsync(ConnectorRecord connector, PlanhatConnection connection, bool companiesHeld, CancellationToken cancellationToken)
+    public async Task<bool> FlushAsync(ConnectorRecord connector, PlanhatConnection connection, bool companiesHeld, bool moreComing, CancellationToken cancellationToken)
     {
         var chunkSize = planhatOptions.Value.BulkChunkSize;
         var companyIds = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -52,7 +53,7 @@ public sealed class EnduserFlusher(
         for (var chunk = 0; chunk < outboxOptions.Value.MaxChunksPerRun; chunk++)
         {
             var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Enduser, chunkSize, cancellationToken);
-            if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value.PartialChunkHold, outboxOptions.Value.PartialChunkQuiet))
+            if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value.PartialChunkHold, outboxOptions.Value.PartialChunkQuiet, moreComing))
             {
                 return rows.Count > 0;
             }

@@ -25,15 +25,18 @@ public sealed class EventFlusher(
     PlanhatCallCounter calls,
     ILogger<EventFlusher> logger)
 {
-    /// <param name="endusersHeld">The enduser flush held a partial chunk back: more events are on their way, so a partial chunk of events waits too.</param>
-    public async Task FlushAsync(ConnectorRecord connector, PlanhatConnection connection, bool endusersHeld, CancellationToken cancellationToken)
+    /// <param name="moreComing">
+    /// More events are on their way (the enduser flush held a partial chunk back, or users are still
+    /// queued for staging), so a partial chunk of events waits too, up to <see cref="OutboxOptions.EventChunkHold"/>.
+    /// </param>
+    public async Task FlushAsync(ConnectorRecord connector, PlanhatConnection connection, bool moreComing, CancellationToken cancellationToken)
     {
         const int chunkSize = ActivityPoster.MaxPerCall;
         for (var chunk = 0; chunk < outboxOptions.Value.MaxChunksPerRun; chunk++)
         {
             var rows = await outbox.ReadDueAsync(connector.Id, OutboxObjectTypes.Event, chunkSize, cancellationToken);
             if (!PartialChunkPolicy.ShouldSend(rows, chunkSize, clock.GetUtcNow(), outboxOptions.Value.EventChunkHold, outboxOptions.Value.PartialChunkQuiet,
-                    endusersHeld))
+                    moreComing))
             {
                 return;
             }
