@@ -6,13 +6,13 @@ namespace HullPlanhat.Benchmarks;
 
 /// <summary>
 /// The storage's own per-message ceiling, measured on the same emulator in the same run: messages
-/// sent (32 at once, as the intake does), received 32 at a time and deleted (64 in flight, as the
-/// SelfHost's workers), on a queue kept shallow (≤ 256 waiting). No product code runs.
+/// sent (32 at once, as the intake does), received 32 at a time and deleted (as many in flight as the
+/// SelfHost's workers keep per queue), on a queue kept shallow (≤ 256 waiting). No product code runs.
 /// </summary>
 public static class StorageCeiling
 {
     private const int SendParallelism = 32;
-    private const int InFlight = 64;
+    private static readonly int InFlight = new HullPlanhat.SelfHost.Hosting.SelfHostOptions().QueueConcurrency;
     private const int MaxWaiting = 256;
 
     /// <returns>Messages per second through send + receive + delete.</returns>

@@ -14,10 +14,13 @@ public sealed class SelfHostOptions
 
     /// <summary>
     /// Messages handled at once per queue (a new batch is fetched when a batch's worth of them is
-    /// done): 64, as the Functions app's host.json (batchSize 32 + newBatchThreshold 32).
+    /// done): 128, as the Functions app's host.json (batchSize 32 + newBatchThreshold 96). A handler
+    /// mostly waits (on storage, and on its partition's next group commit), so the more in flight the
+    /// more messages per second and the fuller each transaction (scale 10000 on the emulator, first
+    /// run / replay: 64 in flight 259 / 313 objects/s, 128: 312 / 435, 256: 329 / 459).
     /// </summary>
     [Range(1, 256)]
-    public int QueueConcurrency { get; set; } = 64;
+    public int QueueConcurrency { get; set; } = 128;
 
     /// <summary>As host.json's maxDequeueCount: then the message goes to the poison queue.</summary>
     [Range(1, 100)]
