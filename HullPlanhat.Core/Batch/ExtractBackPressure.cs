@@ -32,12 +32,7 @@ public sealed class ExtractBackPressure(
         var logged = false;
         while (true)
         {
-            long depth;
-            try
-            {
-                depth = await queues.QueuedAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
+            if (await queues.QueuedOrUnknownAsync(cancellationToken) is not { } depth)
             {
                 return true; // the chunk's own sends will meet the outage and retry the message
             }

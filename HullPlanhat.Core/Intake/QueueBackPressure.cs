@@ -24,12 +24,7 @@ public sealed class QueueBackPressure(StorageClients storage, IOptions<FlowContr
     public async Task<FlowControl> NextAsync(string channel, CancellationToken cancellationToken)
     {
         var normal = options.Value.Next(channel);
-        long depth;
-        try
-        {
-            depth = await DepthAsync().WaitAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
+        if (await QueuedOrUnknownAsync(cancellationToken) is not { } depth)
         {
             return normal; // Unknown depth: Hull's pace stays as configured; the queue absorbs it.
         }
@@ -60,8 +55,21 @@ public sealed class QueueBackPressure(StorageClients storage, IOptions<FlowContr
         return normal with { Size = size, In = wait };
     }
 
-    /// <summary>Messages waiting in the per-object queues (users + accounts), as last read (at most <see cref="CacheFor"/> old).</summary>
-    public Task<long> QueuedAsync(CancellationToken cancellationToken) => DepthAsync().WaitAsync(cancellationToken);
+    /// <summary>
+    /// Messages waiting in the per-object queues (users + accounts), as last read (at most <see cref="CacheFor"/> old);
+    /// null when the queues could not be read, for the caller to carry on as it would without back-pressure.
+    /// </summary>
+    public async Task<long?> QueuedOrUnknownAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DepthAsync().WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
 
     private Task<long> DepthAsync()
     {

@@ -96,14 +96,7 @@ public sealed class OutboxFlusher(
             return false; // Nothing is ever held: no need to know.
         }
 
-        try
-        {
-            return await queued.QueuedAsync(cancellationToken) > 0;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return false;
-        }
+        return await queued.QueuedOrUnknownAsync(cancellationToken) > 0;
     }
 
     /// <returns>False when the connector's flush failed or ran out of time (its rows wait for the next run).</returns>
