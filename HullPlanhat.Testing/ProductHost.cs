@@ -4,6 +4,9 @@ using HullPlanhat.Sandbox.Client;
 using HullPlanhat.Sandbox.Hull;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using HullPlanhat.Core.Hosting;
+using HullPlanhat.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace HullPlanhat.Testing;
@@ -16,6 +19,8 @@ public sealed class ProductHost : IAsyncDisposable
 {
     public const string MasterKey = "test-master-key";
     private WebApplicationFactory<Program>? factory;
+    private static int hostsOnSharedStorage;
+    private bool onSharedStorage;
 
     private ProductHost(CapturedLogs logs) => Logs = logs;
 
@@ -38,6 +43,19 @@ public sealed class ProductHost : IAsyncDisposable
         AzuriteProcess? storage = null)
     {
         var host = new ProductHost(logs ?? new CapturedLogs());
+        if (storage is null)
+        {
+            // Where CI names one emulator for every test, two hosts on it would take each other's queue
+            // messages (and flush each other's outbox): a race that fails only there, so refuse it everywhere.
+            if (Interlocked.Increment(ref hostsOnSharedStorage) > 1)
+            {
+                Interlocked.Decrement(ref hostsOnSharedStorage);
+                throw new InvalidOperationException("Another ProductHost on the shared test storage is running. Give this one its own: storage: await AzuriteProcess.StartAsync(privateInstance: true).");
+            }
+
+            host.onSharedStorage = true;
+        }
+
         host.Azurite = storage ?? await AzuriteProcess.StartAsync();
         Uri sandboxBase;
         if (externalSandbox is null)
@@ -113,6 +131,26 @@ public sealed class ProductHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Each trigger queue's approximate message count (or the error that read gave), for failure messages.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> QueueDepthsAsync()
+    {
+        var storage = Services.GetRequiredService<StorageClients>();
+        var depths = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var queue in TriggerTable.All.Select(t => t.Queue).OfType<string>())
+        {
+            try
+            {
+                depths[queue] = (await storage.Queue(queue).GetPropertiesAsync()).Value.ApproximateMessagesCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Exception e)
+            {
+                depths[queue] = e.GetType().Name;
+            }
+        }
+
+        return depths;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http?.Dispose();
@@ -130,6 +168,12 @@ public sealed class ProductHost : IAsyncDisposable
         if (Azurite is not null)
         {
             await Azurite.DisposeAsync();
+        }
+
+        if (onSharedStorage)
+        {
+            onSharedStorage = false;
+            Interlocked.Decrement(ref hostsOnSharedStorage);
         }
     }
 }

@@ -20,6 +20,9 @@ public sealed class HoldingChunksFixture : ProductFixture
         ["Outbox:EventChunkHold"] = "00:05:00",
         ["Outbox:PartialChunkQuiet"] = Quiet.ToString(),
     };
+
+    // Alive beside the Product collection's host, and it hides messages in the queues (the back-pressure test).
+    protected override bool PrivateStorage => true;
 }
 
 /// <summary>

@@ -23,10 +23,16 @@ public class ProductFixture : IAsyncLifetime
     /// <summary>Settings over <see cref="ProductHost"/>'s: small extract chunks, so batch tests of a few hundred lines cross chunk boundaries.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Hull:ExtractLinesPerChunk"] = "100" };
 
+    /// <summary>
+    /// A second product alive beside the shared one (CI's <c>HULLPLANHAT_TEST_STORAGE</c>) needs an Azurite
+    /// of its own: on one storage account two hosts take each other's queue messages.
+    /// </summary>
+    protected virtual bool PrivateStorage => false;
+
     public async Task InitializeAsync()
     {
         Current = this;
-        host = await ProductHost.StartAsync(Settings);
+        host = await ProductHost.StartAsync(Settings, storage: PrivateStorage ? await AzuriteProcess.StartAsync(privateInstance: true) : null);
     }
 
     public async Task DisposeAsync() => await host.DisposeAsync();
@@ -64,14 +70,30 @@ public class ProductFixture : IAsyncLifetime
 
     private static ProductFixture? Current { get; set; }
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    /// <summary>
+    /// For a timed-out wait on one connector: its last log lines of any level, this product's last
+    /// warnings, and what its queues still hold.
+    /// </summary>
+    public async Task<string> DiagnoseAsync(string connectorId)
+    {
+        static string Line(CapturedLog l) => $"  {l.Level} {l.EventName ?? l.Category}: {l.Message} {l.Exception?.GetType().Name} {l.Exception?.Message}";
+        var all = Logs.All;
+        var queues = string.Join(", ", (await host.QueueDepthsAsync()).Select(q => $"{q.Key} {q.Value}"));
+        return string.Join(Environment.NewLine,
+            [$"Connector {connectorId}, last lines:", .. all.Where(l => l.Context.TryGetValue("id", out var id) && id as string == connectorId).TakeLast(25).Select(Line),
+             "Product warnings:", .. all.Where(l => l.Level >= LogLevel.Warning).TakeLast(10).Select(Line),
+             $"Queues (approximate messages): {queues}"]);
+    }
+
+    /// <param name="diagnostics">What to print beside the timeout (by default the last warnings of the last product started).</param>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<Task<string>>? diagnostics = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException("Timed out waiting until " + what + Environment.NewLine + LastLogs);
+                throw new TimeoutException("Timed out waiting until " + what + Environment.NewLine + await (diagnostics ?? (() => Task.FromResult(LastLogs)))());
             }
 
             await Task.Delay(100);

@@ -22,7 +22,10 @@ public sealed class TestConnector(ProductFixture product, SandboxConnector conne
     /// <summary>Waits until the account queue worker decided (staged or skipped) <paramref name="count"/> accounts.</summary>
     public Task WaitForAccountDecisionsAsync(int count) =>
         ProductFixture.WaitUntilAsync(
-            () => Task.FromResult(AccountDecisions >= count), $"{count} accounts were staged or skipped", TimeSpan.FromSeconds(120));
+            () => Task.FromResult(AccountDecisions >= count), $"{count} accounts were staged or skipped", TimeSpan.FromSeconds(120), DiagnoseAsync);
+
+    /// <summary>This connector's last log lines and the product's state, for a wait that timed out.</summary>
+    public Task<string> DiagnoseAsync() => product.DiagnoseAsync(Id);
 
     public int AccountDecisions => WorkerDecisions("outgoing.account");
 

@@ -66,7 +66,7 @@ public static class TestUsers
     public static Task WaitForUserDecisionsAsync(this TestConnector connector, int count, TimeSpan? timeout = null) =>
         ProductFixture.WaitUntilAsync(
             () => Task.FromResult(connector.WorkerDecisions("outgoing.user") >= count),
-            $"{count} users were staged or skipped", timeout ?? TimeSpan.FromSeconds(120));
+            $"{count} users were staged or skipped", timeout ?? TimeSpan.FromSeconds(120), connector.DiagnoseAsync);
 
     /// <summary>Sends accounts and waits until they are staged, so the next flush writes their companies first.</summary>
     public static async Task StageAccountsAsync(this TestConnector connector, params JsonObject[] accounts)
