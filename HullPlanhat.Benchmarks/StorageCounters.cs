@@ -21,8 +21,8 @@ public sealed class StorageCounters : IDisposable
         };
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
-            var (service, operation) = StorageRequestMetrics.TagsOf(tags);
-            counts.AddOrUpdate($"{service} {operation}", value, (_, c) => c + value);
+            var (service, operation, table) = StorageRequestMetrics.AllTagsOf(tags);
+            counts.AddOrUpdate(table is null ? $"{service} {operation}" : $"{service} {operation} {table}", value, (_, c) => c + value);
         });
         listener.Start();
     }

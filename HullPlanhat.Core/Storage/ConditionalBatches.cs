@@ -51,7 +51,7 @@ public static class ConditionalBatches
         {
             try
             {
-                await table.SubmitTransactionAsync(pending, cancellationToken);
+                await table.SubmitNamedTransactionAsync(pending, cancellationToken);
                 return pending;
             }
             catch (TableTransactionFailedException e) when (e.Status is 404 or 412 && e.FailedTransactionActionIndex is { } failed && failed < pending.Count)

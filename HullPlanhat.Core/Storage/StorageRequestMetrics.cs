@@ -16,6 +16,8 @@ public sealed class StorageRequestMetrics(IMeterFactory meters)
     public const string InstrumentName = "hullplanhat.storage.requests";
     private const string ServiceTag = "service";
     private const string OperationTag = "operation";
+    private const string TableTag = "table";
+    private const string TableProperty = "hullplanhat.storage.table";
 
     private readonly Counter<long> requests = meters.Create(ProductMetrics.Name).CreateCounter<long>(InstrumentName, description: "Storage requests, by service and operation.");
 
@@ -25,21 +27,40 @@ public sealed class StorageRequestMetrics(IMeterFactory meters)
     /// </summary>
     public static (string Service, string Operation) TagsOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
+        var (service, operation, _) = AllTagsOf(tags);
+        return (service, operation);
+    }
+
+    /// <summary>As <see cref="TagsOf"/>, with the table a transaction wrote to (null when not known).</summary>
+    public static (string Service, string Operation, string? Table) AllTagsOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
         string service = "?", operation = "?";
+        string? table = null;
         foreach (var tag in tags)
         {
-            if (tag.Key == ServiceTag)
+            switch (tag.Key)
             {
-                service = tag.Value as string ?? "?";
-            }
-            else if (tag.Key == OperationTag)
-            {
-                operation = tag.Value as string ?? "?";
+                case ServiceTag:
+                    service = tag.Value as string ?? "?";
+                    break;
+                case OperationTag:
+                    operation = tag.Value as string ?? "?";
+                    break;
+                case TableTag:
+                    table = tag.Value as string;
+                    break;
             }
         }
 
-        return (service, operation);
+        return (service, operation, table);
     }
+
+    /// <summary>
+    /// Names the table of the requests sent within the scope: a transaction's address (<c>/$batch</c>)
+    /// does not, and transactions are most of what a table costs.
+    /// </summary>
+    public static IDisposable ForTable(string table) =>
+        HttpPipeline.CreateHttpMessagePropertiesScope(new Dictionary<string, object?>(StringComparer.Ordinal) { [TableProperty] = table });
 
     /// <summary>A pipeline policy for the clients of one service (<c>queue</c>, <c>table</c>, <c>blob</c>).</summary>
     public HttpPipelinePolicy For(string service) => new Counting(this, service);
@@ -108,7 +129,14 @@ public sealed class StorageRequestMetrics(IMeterFactory meters)
                 operation = "receive-empty";
             }
 
-            owner.requests.Add(1, new(ServiceTag, service), new(OperationTag, operation));
+            if (message.TryGetProperty(TableProperty, out var table) && table is string name)
+            {
+                owner.requests.Add(1, new(ServiceTag, service), new(OperationTag, operation), new(TableTag, name));
+            }
+            else
+            {
+                owner.requests.Add(1, new(ServiceTag, service), new(OperationTag, operation));
+            }
         }
     }
 }

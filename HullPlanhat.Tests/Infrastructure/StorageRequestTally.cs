@@ -11,7 +11,7 @@ namespace HullPlanhat.Tests.Infrastructure;
 public sealed class StorageRequestTally : IDisposable
 {
     private readonly MeterListener listener = new();
-    private readonly ConcurrentDictionary<(string Service, string Operation), long> counts = new();
+    private readonly ConcurrentDictionary<(string Service, string Operation, string? Table), long> counts = new();
 
     public StorageRequestTally(IMeterFactory meters)
     {
@@ -24,13 +24,15 @@ public sealed class StorageRequestTally : IDisposable
         };
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
-            var (service, operation) = StorageRequestMetrics.TagsOf(tags);
-            counts.AddOrUpdate((service, operation), value, (_, c) => c + value);
+            counts.AddOrUpdate(StorageRequestMetrics.AllTagsOf(tags), value, (_, c) => c + value);
         });
         listener.Start();
     }
 
-    public long Count(string service, string operation) => counts.GetValueOrDefault((service, operation));
+    public long Count(string service, string operation) => counts.Where(c => c.Key.Service == service && c.Key.Operation == operation).Sum(c => c.Value);
+
+    /// <summary>Requests of this operation named with this table (transactions: <see cref="TableTransactions.SubmitNamedTransactionAsync"/>).</summary>
+    public long Count(string service, string operation, string table) => counts.GetValueOrDefault((service, operation, table));
 
     /// <summary>Requests of this operation on any service.</summary>
     public long Count(string operation) => counts.Where(c => c.Key.Operation == operation).Sum(c => c.Value);

@@ -42,12 +42,14 @@ public sealed class GroupCommitTests(ProductFixture product) : IDisposable
         var outbox = storage.Outbox();
         var connectorId = Guid.NewGuid().ToString("N");
         var before = storage.Count("table", "transaction");
+        var outboxBefore = storage.Count("table", "transaction", StorageNames.OutboxTable);
 
         var staged = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => outbox.StageNewestAsync(Row(connectorId, $"u{i}", 1), CancellationToken.None)));
 
         Assert.All(staged, Assert.True);
         var transactions = storage.Count("table", "transaction") - before;
         Assert.InRange(transactions, 3, 60); // ≥ 300/100; one per row would be 300
+        Assert.Equal(transactions, storage.Count("table", "transaction", StorageNames.OutboxTable) - outboxBefore); // counted by table
         Assert.Equal(300, (await outbox.ReadDueAsync(connectorId, OutboxObjectTypes.Company, 1000, CancellationToken.None)).Count);
         Assert.Equal(0, storage.Count("table", "insert"));
     }
@@ -117,6 +119,8 @@ public sealed class GroupCommitTests(ProductFixture product) : IDisposable
         public OutboxStore Outbox() => new(Clients, TimeProvider.System, new TableGroupCommit(Clients));
 
         public long Count(string service, string operation) => tally.Count(service, operation);
+
+        public long Count(string service, string operation, string table) => tally.Count(service, operation, table);
 
         public void Dispose()
         {

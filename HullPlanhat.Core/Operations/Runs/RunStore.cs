@@ -32,7 +32,7 @@ public sealed class RunStore(StorageClients storage, IOptions<RunHistoryOptions>
         })).ToList();
         foreach (var chunk in errorRows.Chunk(100))
         {
-            await storage.Table(RunErrorsTable).SubmitTransactionAsync(chunk, cancellationToken);
+            await storage.Table(RunErrorsTable).SubmitNamedTransactionAsync(chunk, cancellationToken);
         }
 
         await storage.Table(RunsTable).UpsertEntityAsync(new TableEntity(partition, run.Id)
@@ -93,7 +93,7 @@ public sealed class RunStore(StorageClients storage, IOptions<RunHistoryOptions>
 
             foreach (var chunk in expired.Chunk(100))
             {
-                await client.SubmitTransactionAsync(chunk, cancellationToken);
+                await client.SubmitNamedTransactionAsync(chunk, cancellationToken);
             }
         }
     }

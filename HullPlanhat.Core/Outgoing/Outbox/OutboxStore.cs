@@ -133,7 +133,7 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock, Tabl
         {
             try
             {
-                await Table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete,
+                await Table.SubmitNamedTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete,
                     new TableEntity(TableKeys.Encode(r.ConnectorId), RowKey(r.ObjectType, r.HullId)), r.ETag)), ct);
             }
             catch (TableTransactionFailedException)

@@ -88,7 +88,7 @@ public sealed class SentEventLedger(StorageClients storage)
         {
             try
             {
-                await Table.SubmitTransactionAsync(batch, cancellationToken);
+                await Table.SubmitNamedTransactionAsync(batch, cancellationToken);
             }
             catch (TableTransactionFailedException e) when (e.Status == 404)
             {

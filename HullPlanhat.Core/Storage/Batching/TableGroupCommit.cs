@@ -118,7 +118,7 @@ public sealed class TableGroupCommit(StorageClients storage)
                 try
                 {
                     await storage.EnsureCreatedAsync();
-                    var answers = (await storage.Table(table).SubmitTransactionAsync(batch.Select(p => p.Action), CancellationToken.None)).Value;
+                    var answers = (await storage.Table(table).SubmitNamedTransactionAsync(batch.Select(p => p.Action), CancellationToken.None)).Value;
                     for (var i = 0; i < batch.Count; i++)
                     {
                         batch[i].Outcome.TrySetResult(answers[i]);
