@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using HullPlanhat.Core.Outgoing.Outbox;
 using HullPlanhat.Core.Storage;
 
 namespace HullPlanhat.Core.Outgoing;
@@ -10,8 +11,8 @@ public sealed record SyncState(string Hash, string? PlanhatId, string? ExternalI
 
 /// <summary>
 /// The <c>syncstate</c> table, one partition per connector: per Hull object the hash Planhat last
-/// accepted and its Planhat id (<c>{type}_{hull id}</c>), and Planhat ids by external id
-/// (<c>{type}ext_{external id}</c>) so endusers can find their company before Hull knows its id.
+/// accepted and its Planhat id (<c>{type}_{hull id}</c>), and companies' Planhat ids by external id
+/// (<c>companyext_{external id}</c>) so endusers can find their company before Hull knows its id.
 /// </summary>
 public sealed class SyncStateStore(StorageClients storage)
 {
@@ -73,7 +74,8 @@ public sealed class SyncStateStore(StorageClients storage)
                 ["ExternalId"] = state.ExternalId,
                 ["Version"] = state.Version,
             }));
-            if (state is { ExternalId: { } externalId, PlanhatId: { } planhatId })
+            // Only companies are looked up by external id (an enduser's company); an enduser's row would be a write no one reads.
+            if (objectType == OutboxObjectTypes.Company && state is { ExternalId: { } externalId, PlanhatId: { } planhatId })
             {
                 actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(partition, $"{objectType}ext_{TableKeys.Encode(externalId)}")
                 {

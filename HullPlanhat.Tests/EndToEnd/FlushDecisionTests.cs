@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using HullPlanhat.Core.Hosting;
+using HullPlanhat.Core.Storage;
 using HullPlanhat.Core.Outgoing;
 using HullPlanhat.Sandbox.Planhat;
 using HullPlanhat.Tests.Infrastructure;
@@ -135,6 +137,24 @@ public sealed class FlushDecisionTests(ProductFixture product)
         Assert.Equal("Kept name", Assert.Single(await connector.PlanhatAsync(ObjectKind.Companies))["name"]!.ToString());
         Assert.Equal(SkipReasons.OlderChange, connector.Logs("outgoing.account.skip")[^1]["Reason"]);
         Assert.Empty(await connector.PlanhatCallsAsync());
+    }
+
+    [Fact]
+    public async Task Sync_state_keeps_a_companys_external_id_lookup_and_none_for_an_enduser_which_nothing_looks_up()
+    {
+        var connector = await product.CreateConnectorAsync(TestUsers.Settings());
+        var account = TestUsers.Account("fd-lookup");
+        await connector.StageAccountsAsync(account);
+        (await product.SendUsersAsync(connector, [TestUsers.Message(TestUsers.User("fd-lookup"), account)])).EnsureSuccessStatusCode();
+        await connector.WaitForUserDecisionsAsync(1);
+
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+
+        Assert.Single(await connector.PlanhatAsync(ObjectKind.Endusers));
+        var storage = product.Services.GetRequiredService<StorageClients>();
+        var rows = await storage.Table(StorageNames.SyncStateTable)
+            .QueryAsync<TableEntity>(e => e.PartitionKey == TableKeys.Encode(connector.Id), select: ["RowKey"]).Select(e => e.RowKey).ToListAsync();
+        Assert.Equal(["company_hull-fd-lookup", "companyext_fd-lookup", "enduser_hull-user-fd-lookup"], rows.Order(StringComparer.Ordinal));
     }
 
     private static JsonObject EventSettings()
