@@ -92,24 +92,25 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock, Tabl
     public async Task<IReadOnlyList<OutboxRow>> ReadDueAsync(string connectorId, string objectType, int max, CancellationToken cancellationToken)
     {
         var due = await ReadDueByKeyAsync(connectorId, objectType, (int)Math.Min(int.MaxValue, (long)max * ScanReads), cancellationToken);
-        return due.Count <= max ? due : due.OrderBy(r => r.StagedAt).Take(max).ToList();
+        // Only the rows returned are parsed (payload, claims): the others of the scan stay as the table gave them.
+        var chosen = due.Count <= max ? due : due.OrderBy(StagedAtOf).Take(max);
+        return chosen.Select(FromEntity).ToList();
     }
 
-    private async Task<IReadOnlyList<OutboxRow>> ReadDueByKeyAsync(string connectorId, string objectType, int max, CancellationToken cancellationToken)
+    private async Task<List<TableEntity>> ReadDueByKeyAsync(string connectorId, string objectType, int max, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
         var partition = TableKeys.Encode(connectorId);
         var from = objectType + "_";
         var to = objectType + "`"; // the character after '_': bounds the prefix range
         var now = clock.GetUtcNow();
-        var rows = new List<OutboxRow>();
+        var rows = new List<TableEntity>();
         await foreach (var entity in Table.QueryAsync<TableEntity>(
             e => e.PartitionKey == partition && e.RowKey.CompareTo(from) >= 0 && e.RowKey.CompareTo(to) < 0, cancellationToken: cancellationToken))
         {
-            var row = FromEntity(entity);
-            if (row.NotBefore <= now)
+            if (NotBeforeOf(entity) <= now)
             {
-                rows.Add(row);
+                rows.Add(entity);
                 if (rows.Count == max)
                 {
                     break;
@@ -244,8 +245,12 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock, Tabl
         Version = entity.GetInt64("Version") ?? 0,
         Attempts = entity.GetInt32("Attempts") ?? 0,
         LastError = entity.GetString("LastError"),
-        StagedAt = entity.GetDateTimeOffset("StagedAt") ?? DateTimeOffset.MinValue,
-        NotBefore = entity.GetDateTimeOffset("NotBefore") ?? DateTimeOffset.MinValue,
+        StagedAt = StagedAtOf(entity),
+        NotBefore = NotBeforeOf(entity),
         ETag = entity.ETag,
     };
+
+    private static DateTimeOffset StagedAtOf(TableEntity entity) => entity.GetDateTimeOffset("StagedAt") ?? DateTimeOffset.MinValue;
+
+    private static DateTimeOffset NotBeforeOf(TableEntity entity) => entity.GetDateTimeOffset("NotBefore") ?? DateTimeOffset.MinValue;
 }
