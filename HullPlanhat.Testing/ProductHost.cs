@@ -56,24 +56,39 @@ public sealed class ProductHost : IAsyncDisposable
             host.onSharedStorage = true;
         }
 
-        host.Azurite = storage ?? await AzuriteProcess.StartAsync();
+        try
+        {
+            await host.LaunchAsync(settings, externalSandbox, storage);
+            return host;
+        }
+        catch
+        {
+            // Whatever did start is stopped, and the shared storage is free again for the next host.
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task LaunchAsync(IReadOnlyDictionary<string, string?>? settings, Uri? externalSandbox, AzuriteProcess? storage)
+    {
+        Azurite = storage ?? await AzuriteProcess.StartAsync();
         Uri sandboxBase;
         if (externalSandbox is null)
         {
-            host.Sandbox = await SandboxServer.StartAsync(new SandboxOptions());
-            host.SandboxAdmin = host.Sandbox.CreateClient();
-            host.Sender = host.Sandbox.CreateSender();
-            sandboxBase = host.Sandbox.BaseAddress;
+            Sandbox = await SandboxServer.StartAsync(new SandboxOptions());
+            SandboxAdmin = Sandbox.CreateClient();
+            Sender = Sandbox.CreateSender();
+            sandboxBase = Sandbox.BaseAddress;
         }
         else
         {
-            host.SandboxAdmin = new SandboxClient(externalSandbox);
+            SandboxAdmin = new SandboxClient(externalSandbox);
             sandboxBase = externalSandbox;
         }
 
         var all = new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] = host.Azurite.ConnectionString,
+            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["Planhat:ApiBaseUrl"] = new Uri(sandboxBase, "planhat").ToString(),
             ["Planhat:AnalyticsBaseUrl"] = new Uri(sandboxBase, "planhat-analytics").ToString(),
             ["Planhat:RetryBaseDelay"] = "00:00:00.050",
@@ -98,21 +113,20 @@ public sealed class ProductHost : IAsyncDisposable
             all[key] = value;
         }
 
-        host.factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             foreach (var (key, value) in all)
             {
                 builder.UseSetting(key, value);
             }
 
-            builder.ConfigureLogging(logging => logging.AddProvider(host.Logs).SetMinimumLevel(LogLevel.Debug));
+            builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         });
-        host.factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        host.factory.StartServer();
-        host.Http = host.factory.CreateClient();
-        host.Http.Timeout = TimeSpan.FromMinutes(10);
-        host.BaseAddress = host.Http.BaseAddress!;
-        return host;
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        Http = factory.CreateClient();
+        Http.Timeout = TimeSpan.FromMinutes(10);
+        BaseAddress = Http.BaseAddress!;
     }
 
     /// <summary>Runs a timer function to completion through <c>POST /admin/functions/{name}</c>.</summary>

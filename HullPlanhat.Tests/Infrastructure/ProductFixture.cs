@@ -65,8 +65,9 @@ public class ProductFixture : IAsyncLifetime
     public Task RunFunctionAsync(string name) => host.RunFunctionAsync(name);
 
     /// <summary>The recent warnings and errors of the hosted product, for failure messages.</summary>
-    private static string LastLogs => string.Join(Environment.NewLine, Current?.Logs.All.Where(l => l.Level >= LogLevel.Warning).TakeLast(10)
-        .Select(l => $"{l.Level} {l.EventName ?? l.Category}: {l.Message} {l.Exception}") ?? []);
+    private static string LastLogs => string.Join(Environment.NewLine, Current?.Logs.All.Where(l => l.Level >= LogLevel.Warning).TakeLast(10).Select(Line) ?? []);
+
+    private static string Line(CapturedLog l) => $"  {l.Level} {l.EventName ?? l.Category}: {l.Message} {l.Exception}";
 
     private static ProductFixture? Current { get; set; }
 
@@ -76,7 +77,6 @@ public class ProductFixture : IAsyncLifetime
     /// </summary>
     public async Task<string> DiagnoseAsync(string connectorId)
     {
-        static string Line(CapturedLog l) => $"  {l.Level} {l.EventName ?? l.Category}: {l.Message} {l.Exception?.GetType().Name} {l.Exception?.Message}";
         var all = Logs.All;
         var queues = string.Join(", ", (await host.QueueDepthsAsync()).Select(q => $"{q.Key} {q.Value}"));
         return string.Join(Environment.NewLine,
