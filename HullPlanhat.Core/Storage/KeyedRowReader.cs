@@ -12,7 +12,8 @@ namespace HullPlanhat.Core.Storage;
 /// <see cref="RowsPerKey"/> rows per key asked for. Keys staged side by side (a replayed portfolio,
 /// a chunk of the outbox) or interleaved with a few times as many other rows (the companies a chunk
 /// of users belongs to, the accounts of one flush among those of the previous ones) are all reached:
-/// a request per up to 1,000 rows instead of one per key. Keys scattered over a large partition (a
+/// a request per up to 1,000 rows instead of one per key. A query that stops short starts the next one
+/// at the lowest key not yet passed, so gaps between keys cost nothing. Keys scattered over a large partition (a
 /// few changed objects among 600,000) exhaust that budget early, and whatever the range did not
 /// reach is read by point reads in parallel: the range then cost at most ⌈32·keys / 1000⌉ requests
 /// above the point reads. (A query that names many keys with <c>or</c> is no help: Table storage
@@ -62,20 +63,26 @@ public static class KeyedRowReader
         return found;
     }
 
-    /// <summary>One segment's range query, within its budget.</summary>
-    /// <returns>The segment's keys the range did not reach.</returns>
+    /// <summary>
+    /// One segment's range queries, within its budget. Each query starts at the segment's lowest key
+    /// not yet passed, so a gap between keys (a straggler staged long before the rest of its chunk,
+    /// two clusters of keys) is jumped over instead of paged through: every query passes at least one key.
+    /// </summary>
+    /// <returns>The segment's keys the queries did not reach.</returns>
     private static async Task<IEnumerable<string>> ReadRangeAsync(TableClient table, string partition, string[] keys, List<string>? columns,
         ConcurrentDictionary<string, TableEntity> found, CancellationToken cancellationToken)
     {
         var wanted = keys.ToHashSet(StringComparer.Ordinal);
         var budget = keys.Length * RowsPerKey;
-        string? reached = null;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {keys[0]} and RowKey le {keys[^1]}");
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(PageSize, budget), select: columns, cancellationToken: cancellationToken).AsPages())
+        var next = 0;
+        string? continuation = null;
+        while (next < keys.Length && budget > 0)
         {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {keys[next]} and RowKey le {keys[^1]}");
+            var page = await table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(PageSize, budget), select: columns, cancellationToken: cancellationToken)
+                .AsPages(continuation).FirstAsync(cancellationToken);
             foreach (var entity in page.Values)
             {
-                reached = entity.RowKey;
                 if (wanted.Contains(entity.RowKey))
                 {
                     found[entity.RowKey] = entity;
@@ -88,12 +95,21 @@ public static class KeyedRowReader
                 return [];
             }
 
-            if (budget <= 0)
+            if (page.Values.Count == 0)
             {
-                break;
+                // The service may answer an empty page with a continuation (a partition server's time limit): follow it.
+                continuation = page.ContinuationToken;
+                continue;
+            }
+
+            continuation = null;
+            var reached = page.Values[^1].RowKey;
+            while (next < keys.Length && string.CompareOrdinal(keys[next], reached) <= 0)
+            {
+                next++;
             }
         }
 
-        return keys.Where(k => reached is null || string.CompareOrdinal(k, reached) > 0);
+        return keys[next..];
     }
 }

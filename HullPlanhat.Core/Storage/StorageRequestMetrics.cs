@@ -31,7 +31,7 @@ public sealed class StorageRequestMetrics(IMeterFactory meters)
         return (service, operation);
     }
 
-    /// <summary>As <see cref="TagsOf"/>, with the table a transaction wrote to (null when not known).</summary>
+    /// <summary>As <see cref="TagsOf"/>, with the table the request addressed (null when not known).</summary>
     public static (string Service, string Operation, string? Table) AllTagsOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         string service = "?", operation = "?";
@@ -91,6 +91,14 @@ public sealed class StorageRequestMetrics(IMeterFactory meters)
         _ => method.ToLowerInvariant(),
     };
 
+    /// <summary>The table a request addresses (<c>/{account}/syncstate(PartitionKey=…)</c>, <c>/syncstate()</c>); null for <c>$batch</c> and <c>Tables</c>.</summary>
+    public static string? TableOf(string path)
+    {
+        var segment = path[(path.LastIndexOf('/') + 1)..];
+        var name = segment.IndexOf('(') is var open and >= 0 ? segment[..open] : segment;
+        return name is "" or "$batch" or "Tables" ? null : name;
+    }
+
     /// <summary>Whether a successful receive's answer (Azure's <c>QueueMessagesList</c> XML, buffered) held no message.</summary>
     public static bool IsEmptyReceive(Response response) =>
         response.Status == 200 && response.ContentStream is MemoryStream && response.Content.ToMemory().Span.IndexOf("<QueueMessage>"u8) < 0;
@@ -129,7 +137,9 @@ public sealed class StorageRequestMetrics(IMeterFactory meters)
                 operation = "receive-empty";
             }
 
-            if (message.TryGetProperty(TableProperty, out var table) && table is string name)
+            var name = message.TryGetProperty(TableProperty, out var named) && named is string scoped ? scoped
+                : service == "table" ? TableOf(message.Request.Uri.Path) : null;
+            if (name is not null)
             {
                 owner.requests.Add(1, new(ServiceTag, service), new(OperationTag, operation), new(TableTag, name));
             }

@@ -72,6 +72,29 @@ public sealed class KeyedRowReaderTests(ProductFixture product) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_far_below_the_rest_is_jumped_from_not_paged_through()
+    {
+        // A straggler staged long before the rest of its chunk: 2,950 rows lie between it and the other 50 keys,
+        // more than the budget of 51 keys. Paging on from it would spend the budget in the gap and point-read the 50.
+        var keys = Enumerable.Range(2950, 50).Select(Key).Prepend(Key(0)).ToList();
+        var found = await KeyedRowReader.ReadAsync(table, partition, keys, ["Value"], CancellationToken.None);
+
+        Assert.Equal(51, found.Count);
+        Assert.Equal((2, 0), (Count("query"), Count("point-read")));
+    }
+
+    [Fact]
+    public async Task Two_clusters_of_missing_keys_cost_a_query_each()
+    {
+        // New objects' keys (not stored yet) beside stored ones, in two clusters 2,000 rows apart.
+        var keys = Enumerable.Range(500, 40).Concat(Enumerable.Range(2500, 40)).Select(i => Key(i) + "-new").ToList();
+        var found = await KeyedRowReader.ReadAsync(table, partition, keys, ["Value"], CancellationToken.None);
+
+        Assert.Empty(found);
+        Assert.Equal((2, 0), (Count("query"), Count("point-read")));
+    }
+
+    [Fact]
     public async Task Many_keys_are_read_in_segments_side_by_side()
     {
         var keys = Enumerable.Range(0, 1200).Select(Key).ToList();

@@ -37,5 +37,24 @@ public sealed class StorageRequestMetricsTests(ProductFixture product) : IDispos
         await queue.DeleteAsync();
     }
 
+    [Fact]
+    public async Task Every_table_request_is_counted_with_its_table()
+    {
+        var meters = services.GetRequiredService<IMeterFactory>();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("AzureWebJobsStorage", product.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"])]).Build();
+        var table = new StorageClients(configuration, new StorageRequestMetrics(meters)).Table("metrics" + Guid.NewGuid().ToString("N")[..12]);
+        await table.CreateAsync();
+        using var tally = new StorageRequestTally(meters);
+
+        await table.AddEntityAsync(new Azure.Data.Tables.TableEntity("p", "r"));
+        await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("p", "r");
+        await table.QueryAsync<Azure.Data.Tables.TableEntity>("PartitionKey eq 'p'").ToListAsync();
+        await table.SubmitNamedTransactionAsync([new(Azure.Data.Tables.TableTransactionActionType.Delete, new Azure.Data.Tables.TableEntity("p", "r"))], CancellationToken.None);
+
+        Assert.Equal((1, 1, 1, 1), (tally.Count("table", "insert", table.Name), tally.Count("table", "point-read", table.Name),
+            tally.Count("table", "query", table.Name), tally.Count("table", "transaction", table.Name)));
+        await table.DeleteAsync();
+    }
+
     public void Dispose() => services.Dispose();
 }
