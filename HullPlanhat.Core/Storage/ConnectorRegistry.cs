@@ -17,6 +17,7 @@ public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock
     private const string Partition = "connector";
     private static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, (DateTimeOffset Expires, ConnectorRecord? Record)> cache = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<ConnectorRecord?>>> reads = new();
 
     private TableClient Table => storage.Table(StorageNames.ConnectorsTable);
 
@@ -59,9 +60,32 @@ public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock
             return cached.Record;
         }
 
+        // When the cache runs out, the hundreds of handlers in flight share one read.
+        // (Lazy: GetOrAdd may run its factory on several threads at once.)
+        var read = reads.GetOrAdd(connectorId, id => new Lazy<Task<ConnectorRecord?>>(() => ReadAsync(id)));
+        try
+        {
+            return await read.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (read.Value.IsCompleted)
+            {
+                reads.TryRemove(KeyValuePair.Create(connectorId, read));
+            }
+        }
+    }
+
+    private async Task<ConnectorRecord?> ReadAsync(string connectorId)
+    {
+        if (cache.TryGetValue(connectorId, out var cached) && cached.Expires > clock.GetUtcNow())
+        {
+            return cached.Record; // a read that ended while this caller was on its way here
+        }
+
         await storage.EnsureCreatedAsync();
-        var response = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeys.Encode(connectorId), cancellationToken: cancellationToken);
-        var record = response.HasValue ? await ToRecordAsync(response.Value!, cancellationToken) : null;
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeys.Encode(connectorId), cancellationToken: CancellationToken.None);
+        var record = response.HasValue ? await ToRecordAsync(response.Value!, CancellationToken.None) : null;
         cache[connectorId] = (clock.GetUtcNow() + CacheTtl, record);
         return record;
     }

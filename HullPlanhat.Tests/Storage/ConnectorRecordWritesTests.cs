@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HullPlanhat.Tests.Storage;
@@ -27,6 +29,26 @@ public sealed class ConnectorRecordWritesTests(ProductFixture product)
         Assert.NotEqual(written, await ETagAsync(id));
         var stored = await registry.FindAsync(id, CancellationToken.None);
         Assert.Equal("second", stored!.PrivateSettings["tenant_id"]!.ToString());
+    }
+
+    [Fact]
+    public async Task Handlers_that_find_the_cache_run_out_together_share_one_read()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await product.Services.GetRequiredService<ConnectorRegistry>().SaveAsync(Record(id, "shared", DateTimeOffset.UtcNow), CancellationToken.None);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new("AzureWebJobsStorage", product.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"])]).Build();
+        var clients = new StorageClients(configuration, new StorageRequestMetrics(meters));
+        await clients.EnsureCreatedAsync();
+        using var tally = new StorageRequestTally(meters);
+        var coldRegistry = new ConnectorRegistry(clients, TimeProvider.System, product.Services.GetRequiredService<ConnectorSecretProtector>());
+
+        var found = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(() => coldRegistry.FindAsync(id, CancellationToken.None))));
+
+        Assert.All(found, record => Assert.Equal("shared", record!.PrivateSettings["tenant_id"]!.ToString()));
+        Assert.Equal(1, tally.Count("table", "point-read", StorageNames.ConnectorsTable));
     }
 
     private static ConnectorRecord Record(string id, string tenant, DateTimeOffset at) =>

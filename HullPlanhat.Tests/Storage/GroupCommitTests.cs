@@ -8,6 +8,7 @@ using HullPlanhat.Core.Storage.Batching;
 using HullPlanhat.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HullPlanhat.Tests.Storage;
 
@@ -55,9 +56,58 @@ public sealed class GroupCommitTests(ProductFixture product) : IDisposable
     }
 
     [Fact]
+    public async Task A_lone_writer_never_waits_for_company()
+    {
+        // The clock never moves: a write that lingered would never be sent.
+        var commits = new TableGroupCommit(storage.Clients, new FakeTimeProvider());
+        var partition = Guid.NewGuid().ToString("N");
+        await storage.Clients.EnsureCreatedAsync();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await commits.SubmitAsync(StorageNames.OutboxTable, new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity(partition, $"r{i}")), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        }
+    }
+
+    [Fact]
+    public async Task A_busy_partition_waits_for_its_transaction_to_fill_and_sends_it_once_full()
+    {
+        var clock = new FakeTimeProvider();
+        var commits = new TableGroupCommit(storage.Clients, clock);
+        var partition = Guid.NewGuid().ToString("N");
+        await storage.Clients.EnsureCreatedAsync();
+        Task<Response> Write(int i) => commits.SubmitAsync(StorageNames.OutboxTable, new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+            new TableEntity(partition, $"r{i:D3}")), CancellationToken.None);
+
+        // Many writers at once: what lingers is sent as the clock moves on.
+        var first = Enumerable.Range(0, 40).Select(Write).ToList();
+        while (!first.All(t => t.IsCompleted))
+        {
+            await Task.Delay(50);
+            clock.Advance(TableGroupCommit.Linger);
+        }
+
+        // The partition is busy now: more writes wait for company while the clock stands still (at most
+        // one transaction of fewer than BusyFromRows rows may go before the others arrive)…
+        var waiting = Enumerable.Range(100, 40).Select(Write).ToList();
+        await Task.Delay(500);
+        Assert.InRange(waiting.Count(t => !t.IsCompleted), 40 - TableGroupCommit.BusyFromRows, 40);
+
+        // …until their transaction is full…
+        var filling = Enumerable.Range(200, 100).Select(Write).ToList();
+        await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(20));
+
+        // …or has waited its time.
+        clock.Advance(TableGroupCommit.Linger);
+        await Task.WhenAll(filling).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.All(first.Concat(waiting).Concat(filling), t => Assert.True(t.IsCompletedSuccessfully));
+    }
+
+    [Fact]
     public async Task A_row_refused_inside_a_transaction_fails_only_its_own_caller()
     {
-        var commits = new TableGroupCommit(storage.Clients);
+        var commits = new TableGroupCommit(storage.Clients, TimeProvider.System);
         var partition = Guid.NewGuid().ToString("N");
         await storage.Clients.EnsureCreatedAsync();
         await storage.Clients.Table(StorageNames.OutboxTable).AddEntityAsync(new TableEntity(partition, "r07"));
@@ -116,7 +166,7 @@ public sealed class GroupCommitTests(ProductFixture product) : IDisposable
 
         public StorageClients Clients { get; }
 
-        public OutboxStore Outbox() => new(Clients, TimeProvider.System, new TableGroupCommit(Clients));
+        public OutboxStore Outbox() => new(Clients, TimeProvider.System, new TableGroupCommit(Clients, TimeProvider.System));
 
         public long Count(string service, string operation) => tally.Count(service, operation);
 

@@ -53,7 +53,7 @@ public sealed class OutboxReadOrderTests(ProductFixture product)
     private OutboxStore Outbox()
     {
         var clients = new StorageClients(product.Services.GetRequiredService<IConfiguration>(), product.Services.GetRequiredService<StorageRequestMetrics>());
-        return new OutboxStore(clients, clock, new TableGroupCommit(clients));
+        return new OutboxStore(clients, clock, new TableGroupCommit(clients, TimeProvider.System));
     }
 
     private async Task StageAsync(OutboxStore outbox, string connectorId, string hullId)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Azure;
 using Azure.Data.Tables;
 
@@ -13,9 +12,9 @@ namespace HullPlanhat.Core.Storage.Batching;
 /// committed again without it; any other failure (storage unreachable) fails every caller of the
 /// transaction, so each message is retried by its queue. At most <see cref="MaxInFlight"/>
 /// transactions per partition run at once. Under load a transaction waits up to <see cref="Linger"/> to
-/// fill up (it goes as soon as it is full); when the partition was idle a write goes at once.
+/// fill up (it goes as soon as it is full); when the partition was idle or has few writers a write goes at once.
 /// </summary>
-public sealed class TableGroupCommit(StorageClients storage)
+public sealed class TableGroupCommit(StorageClients storage, TimeProvider clock)
 {
     public const int MaxRows = 100;
     public const int MaxInFlight = 1;
@@ -30,6 +29,12 @@ public sealed class TableGroupCommit(StorageClients storage)
     /// <summary>A partition that committed nothing for this long is idle: its next write does not linger.</summary>
     public static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A partition whose last transaction held fewer rows than this has few writers (one handler
+    /// after another, a trickle of changes): waiting would add latency and gather nothing, so it does not linger.
+    /// </summary>
+    public const int BusyFromRows = 10;
+
     private readonly ConcurrentDictionary<(string Table, string Partition), Lane> lanes = new();
 
     /// <summary>Commits <paramref name="action"/> with whatever else is waiting for its partition.</summary>
@@ -38,7 +43,7 @@ public sealed class TableGroupCommit(StorageClients storage)
     public Task<Response> SubmitAsync(string table, TableTransactionAction action, CancellationToken cancellationToken)
     {
         var pending = new Pending(action);
-        lanes.GetOrAdd((table, action.Entity.PartitionKey), key => new Lane(storage, key.Table)).Enqueue(pending);
+        lanes.GetOrAdd((table, action.Entity.PartitionKey), key => new Lane(storage, clock, key.Table)).Enqueue(pending);
         return pending.Outcome.Task.WaitAsync(cancellationToken);
     }
 
@@ -47,12 +52,13 @@ public sealed class TableGroupCommit(StorageClients storage)
         public TaskCompletionSource<Response> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed class Lane(StorageClients storage, string table)
+    private sealed class Lane(StorageClients storage, TimeProvider clock, string table)
     {
         private readonly Lock gate = new();
         private readonly LinkedList<Pending> waiting = new();
         private int running;
         private long lastCommitEnded = long.MinValue;
+        private int lastCommitRows;
         private TaskCompletionSource? filled;
 
         public void Enqueue(Pending pending)
@@ -90,7 +96,8 @@ public sealed class TableGroupCommit(StorageClients storage)
                 await CommitAsync(batch);
                 lock (gate)
                 {
-                    lastCommitEnded = Stopwatch.GetTimestamp();
+                    lastCommitEnded = clock.GetTimestamp();
+                    lastCommitRows = batch.Count;
                 }
             }
         }
@@ -100,8 +107,8 @@ public sealed class TableGroupCommit(StorageClients storage)
             Task full;
             lock (gate)
             {
-                var idle = lastCommitEnded == long.MinValue || Stopwatch.GetElapsedTime(lastCommitEnded) > IdleAfter;
-                if (waiting.Count is 0 or >= MaxRows || idle)
+                var idle = lastCommitEnded == long.MinValue || clock.GetElapsedTime(lastCommitEnded) > IdleAfter;
+                if (waiting.Count is 0 or >= MaxRows || idle || lastCommitRows + waiting.Count < BusyFromRows)
                 {
                     return;
                 }
@@ -111,7 +118,7 @@ public sealed class TableGroupCommit(StorageClients storage)
             }
 
             using var timeout = new CancellationTokenSource();
-            if (await Task.WhenAny(full, Task.Delay(Linger, timeout.Token)) == full)
+            if (await Task.WhenAny(full, Task.Delay(Linger, clock, timeout.Token)) == full)
             {
                 await timeout.CancelAsync();
             }
