@@ -47,7 +47,7 @@ public sealed class IncomingJobRunner(
         var owner = Guid.NewGuid().ToString("N");
         var claimed = decision.Action == JobAction.Start
             ? JobState.New(owner, now, state?.LastCompletedAt)
-            : state! with { Status = JobStatus.Running, Owner = owner, LastError = null };
+            : state! with { Status = JobStatus.Running, Owner = owner, LastError = null, DigestsValid = false };
         await using var claim = await JobClaim.TryAcquireAsync(jobs, connector.Id, kind, claimed, etag, clock, options.Value.HeartbeatEvery, cancellationToken);
         if (claim is null)
         {
@@ -68,16 +68,22 @@ public sealed class IncomingJobRunner(
         await using var run = runs.Begin(kind.Function, connector.Id);
         // Only a run that lists Planhat from the first page knows every object; a resumed one does not.
         var seen = decision.Action == JobAction.Start ? new SeenIds() : null;
-        var completed = false;
+        // A fresh job may trust the page digests of the job before it, if that one left a complete set.
+        var basis = decision.Action == JobAction.Start && state is { Status: JobStatus.Completed, DigestsValid: true } previousJob
+            ? new PageDigestBasis(previousJob.JobId, previousJob.StartedAt)
+            : null;
         try
         {
-            await PageThroughAsync(connector, connection, kind, claim, seen, running.Token);
+            var pass = await PageThroughAsync(connector, connection, kind, claim, seen, basis, running.Token);
+            var unseenPending = await PurgeUnseenAsync(connector, kind, claimed, state, seen, basis is not null && pass.AllMatched, claim.State.Fetched, cancellationToken);
             var ended = clock.GetUtcNow();
-            await claim.SaveAsync(s => s with { Status = JobStatus.Completed, EndedAt = ended, LastCompletedAt = ended }, cancellationToken);
+            await claim.SaveAsync(s => s with
+            {
+                Status = JobStatus.Completed, EndedAt = ended, LastCompletedAt = ended, DigestsValid = pass.DigestsValid, UnseenPending = unseenPending,
+            }, cancellationToken);
             var s = claim.State;
             run.AddUnchanged(s.Unchanged - claimed.Unchanged);
             logger.IncomingJobSucceeded(kind.Name, s.JobId, s.StartedAt, ended, s.Pages, s.Fetched, s.Sent, s.Unchanged, s.PlanhatCalls, s.FirehoseRequests);
-            completed = true;
         }
         catch (Exception e) when (e is JobClaimLostException || (e is OperationCanceledException && claim.Lost.IsCancellationRequested))
         {
@@ -96,24 +102,40 @@ public sealed class IncomingJobRunner(
             await MarkFailedAsync(claim, "The host stopped during the job.");
             throw;
         }
-
-        if (completed && seen is not null)
-        {
-            await PurgeUnseenAsync(connector, kind, claimed, state is { Status: JobStatus.Completed } previous ? previous.JobId : null, seen, cancellationToken);
-        }
     }
 
-    private async Task PurgeUnseenAsync(ConnectorRecord connector, IncomingKind kind, JobState run, string? previousJobId, SeenIds seen, CancellationToken cancellationToken)
+    /// <summary>
+    /// After every page, before the job is saved as completed: purges the hashes of objects this job did
+    /// not see, unless it saw the very objects the previous job saw (every page matched its digests, as
+    /// many objects) and that job's purge left nothing marked — then there is nothing to find.
+    /// </summary>
+    /// <returns>Whether rows may be left that a later purge must mark or delete (<see cref="JobState.UnseenPending"/>).</returns>
+    private async Task<bool> PurgeUnseenAsync(ConnectorRecord connector, IncomingKind kind, JobState run, JobState? previous, SeenIds? seen, bool allPagesMatched,
+        long fetched, CancellationToken cancellationToken)
     {
+        if (seen is null)
+        {
+            return true; // a resumed job saw only part of Planhat
+        }
+
+        if (allPagesMatched && previous is { UnseenPending: false } && previous.Fetched == fetched)
+        {
+            logger.UnseenHashPurgeSkipped(kind.Name, UnseenHashPurge.SamePortfolio);
+            return false;
+        }
+
         try
         {
+            var previousJobId = previous is { Status: JobStatus.Completed } ? previous.JobId : null;
             var (deleted, marked) = await unseenHashes.RunAsync(connector.Id, kind, run.StartedAt, run.JobId, previousJobId, seen, cancellationToken);
             logger.UnseenHashesPurged(kind.Name, deleted, marked, seen.Count);
+            return marked > 0;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             // The import itself succeeded; the next complete run purges instead.
             logger.UnseenHashPurgeFailed(kind.Name, e.Message);
+            return true;
         }
     }
 
@@ -121,8 +143,13 @@ public sealed class IncomingJobRunner(
     /// Pages through Planhat. Two pages overlap: while one page's hashes are stored and its
     /// checkpoint written, the next is fetched, compared and sent; checkpoints stay in page order.
     /// </summary>
-    private async Task PageThroughAsync(ConnectorRecord connector, PlanhatConnection connection, IncomingKind kind, JobClaim claim, SeenIds? seen, CancellationToken cancellationToken)
+    /// <returns>Whether the next job may trust the page digests this one left (<see cref="JobState.DigestsValid"/>), and whether every page matched the previous job's.</returns>
+    private async Task<(bool DigestsValid, bool AllMatched)> PageThroughAsync(ConnectorRecord connector, PlanhatConnection connection, IncomingKind kind, JobClaim claim, SeenIds? seen,
+        PageDigestBasis? basis, CancellationToken cancellationToken)
     {
+        // Only a job that lists every page from the first, each object once, leaves a set of digests that stands for what Hull has.
+        var digestsValid = seen is not null;
+        var allMatched = basis is not null;
         var pageSize = options.Value.PageSize;
         var links = kind == IncomingKind.Endusers ? new CompanyLinks(hashes, planhat, connector, connection) : null;
         var lookups = 0;
@@ -143,7 +170,7 @@ public sealed class IncomingJobRunner(
                     nextPage = planhat.ListPageAsync(connection, kind.Name, pageSize, offset + page.Count, cancellationToken);
                 }
 
-                var delivery = await importer.SendAsync(connector, kind, page, links, cancellationToken);
+                var delivery = await importer.SendAsync(connector, kind, page, links, new PageContext(offset, claim.State.JobId, basis), cancellationToken);
                 var newLookups = (links?.PlanhatCalls ?? 0) - lookups;
                 lookups += newLookups;
 
@@ -151,7 +178,8 @@ public sealed class IncomingJobRunner(
                 var done = delivery.Outcome.Error is null;
                 if (done)
                 {
-                    seen?.Add(page);
+                    digestsValid &= seen?.Add(page) == 0 && delivery.NotAccepted == 0;
+                    allMatched &= delivery.DigestMatched;
                     offset += page.Count;
                     largestEarlier = Math.Max(largestEarlier, page.Count);
                 }
@@ -171,7 +199,7 @@ public sealed class IncomingJobRunner(
                 if (last)
                 {
                     await committing;
-                    return;
+                    return (digestsValid, allMatched);
                 }
             }
         }

@@ -11,6 +11,7 @@ public static class IncomingServiceCollectionExtensions
         services.AddOptions<IncomingOptions>().BindConfiguration("Incoming").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<JobStore>();
         services.AddSingleton<HashStore>();
+        services.AddSingleton<PageDigests>();
         services.AddSingleton<PageImporter>();
         services.AddSingleton<IncomingJobRunner>();
         services.AddKeyedSingleton<ITimerFunction>(TriggerTable.FetchCompanies,

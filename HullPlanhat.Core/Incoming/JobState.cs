@@ -36,6 +36,20 @@ public sealed record JobState
     public DateTimeOffset? HeartbeatAt { get; init; }
     public string? LastError { get; init; }
 
+    /// <summary>
+    /// This job, completed, went through every page from the first in one go, saw no object twice
+    /// (offset paging shifts when Planhat changes mid-run) and left a digest for every page: the next
+    /// job may trust them (<see cref="PageDigests"/>).
+    /// </summary>
+    public bool DigestsValid { get; init; }
+
+    /// <summary>
+    /// This job, completed, may have left <c>hashes</c> rows of objects Planhat no longer lists: its purge
+    /// marked some, failed, or did not run (a resumed job). A next job that sees the very same objects
+    /// skips its purge only when this is false (<see cref="UnseenHashPurge"/>).
+    /// </summary>
+    public bool UnseenPending { get; init; } = true;
+
     /// <summary>When the last job that went through every page ended; the interval counts from here.</summary>
     public DateTimeOffset? LastCompletedAt { get; init; }
 

@@ -58,6 +58,8 @@ public sealed class JobStore(StorageClients storage)
         ["HeartbeatAt"] = s.HeartbeatAt,
         ["LastError"] = s.LastError is { Length: > 4000 } error ? error[..4000] : s.LastError,
         ["LastCompletedAt"] = s.LastCompletedAt,
+        ["DigestsValid"] = s.DigestsValid,
+        ["UnseenPending"] = s.UnseenPending,
     };
 
     private static JobState ToState(TableEntity e) => new()
@@ -78,5 +80,7 @@ public sealed class JobStore(StorageClients storage)
         HeartbeatAt = e.GetDateTimeOffset("HeartbeatAt"),
         LastError = e.GetString("LastError"),
         LastCompletedAt = e.GetDateTimeOffset("LastCompletedAt"),
+        DigestsValid = e.GetBoolean("DigestsValid") ?? false,
+        UnseenPending = e.GetBoolean("UnseenPending") ?? true,
     };
 }

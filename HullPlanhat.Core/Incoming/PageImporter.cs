@@ -19,34 +19,60 @@ public sealed record PageOutcome(int Sent, int Unchanged, int FirehoseRequests, 
 /// <param name="Accepted">The objects Hull accepted.</param>
 /// <param name="IsNew">Per accepted object, whether Hull had never received it from this connector.</param>
 /// <param name="NotAccepted">Changed objects Hull did not accept.</param>
-public sealed record PageDelivery(IncomingKind Kind, IReadOnlyList<IncomingObject> Accepted, IReadOnlyList<bool> IsNew, PageOutcome Outcome, int NotAccepted = 0);
+/// <param name="Page">Where the page sits in its job (null outside a job: a webhook's page of one).</param>
+/// <param name="Digest">The page's digest, stored once Hull took every changed object (<see cref="PageDigests"/>).</param>
+public sealed record PageDelivery(IncomingKind Kind, IReadOnlyList<IncomingObject> Accepted, IReadOnlyList<bool> IsNew, PageOutcome Outcome, int NotAccepted = 0)
+{
+    public PageContext? Page { get; init; }
+    public string? Digest { get; init; }
+
+    /// <summary>The page matched the previous job's digest: nothing was compared row by row.</summary>
+    public bool DigestMatched { get; init; }
+}
 
 /// <summary>
 /// One Planhat page → Hull: map, compare each object's hash with the stored one, send only new or
 /// changed objects, and store the hash of exactly those Hull accepted. An object that differs only
 /// by what this connector wrote to Planhat (<see cref="EchoCheck"/>) is not sent; its hash is stored.
+/// A page of a job whose digest the previous job left unchanged is not compared row by row (<see cref="PageDigests"/>).
 /// </summary>
-public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, IOptions<TwoWayOptions> twoWay, ProductMetrics metrics, ILogger<PageImporter> logger)
+public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, PageDigests digests, IOptions<TwoWayOptions> twoWay, ProductMetrics metrics,
+    ILogger<PageImporter> logger)
 {
     public const string OwnWrite = "The object differs from what Hull has only by what this connector wrote to Planhat.";
 
     public async Task<PageOutcome> ImportAsync(ConnectorRecord connector, IncomingKind kind, IReadOnlyList<JsonObject> page, CompanyLinks? links, CancellationToken cancellationToken)
     {
-        var delivery = await SendAsync(connector, kind, page, links, cancellationToken);
+        var delivery = await SendAsync(connector, kind, page, links, null, cancellationToken);
         await RecordAsync(connector, delivery, cancellationToken);
         return delivery.Outcome;
     }
 
     /// <summary>The first half of <see cref="ImportAsync"/>: maps, compares and sends; the hashes of what Hull accepted are left for <see cref="RecordAsync"/>.</summary>
-    public async Task<PageDelivery> SendAsync(ConnectorRecord connector, IncomingKind kind, IReadOnlyList<JsonObject> page, CompanyLinks? links, CancellationToken cancellationToken)
+    /// <param name="context">The page's place in its job; null for a page imported outside a job (a webhook's).</param>
+    public async Task<PageDelivery> SendAsync(ConnectorRecord connector, IncomingKind kind, IReadOnlyList<JsonObject> page, CompanyLinks? links, PageContext? context,
+        CancellationToken cancellationToken)
     {
-        // The stored hashes are read while the page is mapped: the ids are known from the page itself.
-        var reading = hashes.ReadAsync(connector.Id, kind, page.Select(IncomingMapper.PlanhatId).OfType<string>().ToList(), cancellationToken);
+        // Without a digest to compare, the stored hashes are read while the page is mapped: the ids are known from the page itself.
+        var ids = page.Select(IncomingMapper.PlanhatId).OfType<string>().ToList();
+        var reading = context?.Basis is null ? hashes.ReadAsync(connector.Id, kind, ids, cancellationToken) : null;
         var mapped = await MapAsync(kind, page, links, cancellationToken);
-        var stored = await reading;
+        var digest = context is null ? null : PageDigests.Of(mapped);
+        if (context?.Basis is { } basis && await digests.MatchesAsync(connector.Id, kind, context.Offset, digest!, basis, cancellationToken))
+        {
+            return new PageDelivery(kind, [], [], new PageOutcome(0, mapped.Count, 0, null)) { Page = context, Digest = digest, DigestMatched = true };
+        }
+
+        var stored = await (reading ?? hashes.ReadAsync(connector.Id, kind, ids, cancellationToken));
         var differing = mapped.Where(o => !stored.TryGetValue(o.PlanhatId, out var row) || row.Hash != o.Hash).ToList();
         var echoes = await EchoesAsync(connector, kind, differing, stored, cancellationToken);
         var changed = differing.Except(echoes).ToList();
+        if (context is null && (echoes.Count > 0 || changed.Count > 0))
+        {
+            // Hashes written outside a job's pages: the page digests of the jobs so far no longer tell what Hull has.
+            await digests.MarkChangedOutsideAsync(connector.Id, kind, cancellationToken);
+        }
+
         if (echoes.Count > 0)
         {
             await hashes.SaveAsync(connector.Id, kind, echoes, cancellationToken);
@@ -55,14 +81,18 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
 
         if (changed.Count == 0)
         {
-            return new PageDelivery(kind, [], [], new PageOutcome(0, mapped.Count, 0, null));
+            return new PageDelivery(kind, [], [], new PageOutcome(0, mapped.Count, 0, null)) { Page = context, Digest = digest };
         }
 
         var delivery = await firehose.SendGroupsAsync(connector, changed.Select(o => o.Entries).ToList(), cancellationToken);
         var accepted = changed.Where((_, i) => delivery.Accepted[i]).ToList();
         var isNew = accepted.Select(o => !(stored.TryGetValue(o.PlanhatId, out var row) && row.Hash is not null)).ToList();
         return new PageDelivery(kind, accepted, isNew,
-            new PageOutcome(accepted.Count, mapped.Count - changed.Count, delivery.Requests, delivery.Error), changed.Count - accepted.Count);
+            new PageOutcome(accepted.Count, mapped.Count - changed.Count, delivery.Requests, delivery.Error), changed.Count - accepted.Count)
+        {
+            Page = context,
+            Digest = digest,
+        };
     }
 
     /// <summary>Stores the hashes of what Hull accepted, then logs each object as a success.</summary>
@@ -78,6 +108,11 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
         if (delivery.NotAccepted > 0)
         {
             metrics.Failed(kind.Name, delivery.NotAccepted);
+        }
+        else if (delivery is { Page: { } page, Digest: { } digest, Outcome.Error: null })
+        {
+            // After the hashes: a digest stands for hashes already stored.
+            await digests.SaveAsync(connector.Id, kind, page, digest, cancellationToken);
         }
 
         for (var i = 0; i < delivery.Accepted.Count; i++)

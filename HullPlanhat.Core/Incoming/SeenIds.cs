@@ -17,8 +17,10 @@ public sealed class SeenIds
 
     public int Count => seen.Count;
 
-    public void Add(IEnumerable<JsonObject> page)
+    /// <returns>How many of the page's objects this run had listed already (offset paging shifted under a change in Planhat).</returns>
+    public int Add(IEnumerable<JsonObject> page)
     {
+        var repeated = 0;
         foreach (var item in page)
         {
             // As the mapper reads ids: a string, or a number written as JSON.
@@ -27,9 +29,14 @@ public sealed class SeenIds
                 : null;
             if (planhatId is { Length: > 0 })
             {
-                seen.Add(Fingerprint(TableKeys.Encode(planhatId)));
+                if (!seen.Add(Fingerprint(TableKeys.Encode(planhatId))))
+                {
+                    repeated++;
+                }
             }
         }
+
+        return repeated;
     }
 
     public bool ContainsRow(string rowKey) => seen.Contains(Fingerprint(rowKey));

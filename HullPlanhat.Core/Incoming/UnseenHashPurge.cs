@@ -10,10 +10,14 @@ namespace HullPlanhat.Core.Incoming;
 /// not see it: offset paging can skip an object when another is deleted mid-run, and a single miss only
 /// marks the row (<see cref="MissedByColumn"/> = the run). Rows written since the run started (objects
 /// this connector created, a webhook's import) are left alone, and so is any row changed after it was
-/// read (every delete and mark is conditional on its ETag).
+/// read (every delete and mark is conditional on its ETag). A complete run whose every page matched the
+/// previous run's page digests (<see cref="PageDigests"/>) saw the very objects that run saw: when that
+/// run's purge left nothing marked, there is nothing to find and the partition is not scanned again.
 /// </summary>
 public sealed class UnseenHashPurge(StorageClients storage)
 {
+    public const string SamePortfolio = "Every page matched the previous complete run's digests and its purge left nothing marked: nothing to find.";
+
     /// <summary>The job id of the last complete run that did not see the object.</summary>
     public const string MissedByColumn = "MissedBy";
 

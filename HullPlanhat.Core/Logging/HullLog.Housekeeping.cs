@@ -16,4 +16,7 @@ public static partial class HullLog
 
     [LoggerMessage(5503, LogLevel.Warning, "incoming.hashes.error {Kind} {Error}", EventName = "incoming.hashes.error")]
     public static partial void UnseenHashPurgeFailed(this ILogger logger, string kind, string error);
+
+    [LoggerMessage(5504, LogLevel.Information, "incoming.hashes.purge.skip {Kind} {Reason}", EventName = "incoming.hashes.purge.skip")]
+    public static partial void UnseenHashPurgeSkipped(this ILogger logger, string kind, string reason);
 }

@@ -20,12 +20,13 @@ public sealed record ResyncKind(string Name, IncomingKind? Incoming, string? Out
 
 /// <summary>
 /// Forgets stored hashes so the next run sends objects again. Incoming: the <c>hashes</c> rows
-/// (keyed by Planhat id) lose their hash (company rows keep the claims endusers link by), so the next import sends every company / enduser to Hull.
+/// (keyed by Planhat id) lose their hash (company rows keep the claims endusers link by), so the next import sends every company / enduser to Hull
+/// (and stops trusting its page digests: <see cref="PageDigests"/>).
 /// Outgoing: the <c>syncstate</c> rows (keyed by Hull id) keep their Planhat id and change version —
 /// so the next send is still keyed by id and an older change still cannot overwrite a newer one —
 /// and lose only their hash, so the next notification of each object is sent to Planhat.
 /// </summary>
-public sealed class HashForgetter(StorageClients storage)
+public sealed class HashForgetter(StorageClients storage, PageDigests pageDigests)
 {
     public const string ForgottenHash = "";
 
@@ -40,6 +41,8 @@ public sealed class HashForgetter(StorageClients storage)
 
     private async Task<int> ForgetIncomingAsync(string connectorId, IncomingKind kind, string? planhatId, CancellationToken cancellationToken)
     {
+        // First: from here on no import trusts a page digest that may still count a forgotten hash as Hull's.
+        await pageDigests.MarkChangedOutsideAsync(connectorId, kind, cancellationToken);
         var partition = HashStore.Partition(connectorId, kind);
         var filter = planhatId is not null
             ? $"PartitionKey eq '{Quote(partition)}' and RowKey eq '{Quote(TableKeys.Encode(planhatId))}'"
