@@ -1,9 +1,7 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HullPlanhat.Tests.Storage;
@@ -36,19 +34,14 @@ public sealed class ConnectorRecordWritesTests(ProductFixture product)
     {
         var id = Guid.NewGuid().ToString("N");
         await product.Services.GetRequiredService<ConnectorRegistry>().SaveAsync(Record(id, "shared", DateTimeOffset.UtcNow), CancellationToken.None);
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var meters = services.GetRequiredService<IMeterFactory>();
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new("AzureWebJobsStorage", product.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"])]).Build();
-        var clients = new StorageClients(configuration, new StorageRequestMetrics(meters));
-        await clients.EnsureCreatedAsync();
-        using var tally = new StorageRequestTally(meters);
-        var coldRegistry = new ConnectorRegistry(clients, TimeProvider.System, product.Services.GetRequiredService<ConnectorSecretProtector>());
+        using var storage = CountedStorage.Of(product);
+        await storage.Clients.EnsureCreatedAsync();
+        var coldRegistry = new ConnectorRegistry(storage.Clients, TimeProvider.System, product.Services.GetRequiredService<ConnectorSecretProtector>());
 
         var found = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(() => coldRegistry.FindAsync(id, CancellationToken.None))));
 
         Assert.All(found, record => Assert.Equal("shared", record!.PrivateSettings["tenant_id"]!.ToString()));
-        Assert.Equal(1, tally.Count("table", "point-read", StorageNames.ConnectorsTable));
+        Assert.Equal(1, storage.Count("table", "point-read", StorageNames.ConnectorsTable));
     }
 
     private static ConnectorRecord Record(string id, string tenant, DateTimeOffset at) =>

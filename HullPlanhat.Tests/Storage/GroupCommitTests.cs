@@ -20,12 +20,12 @@ namespace HullPlanhat.Tests.Storage;
 [Collection(ProductCollection.Name)]
 public sealed class GroupCommitTests(ProductFixture product) : IDisposable
 {
-    private readonly CountedStorage storage = new(product.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"]!);
+    private readonly CountedStorage storage = CountedStorage.Of(product);
 
     [Fact]
     public async Task Concurrent_stagers_of_the_same_row_leave_the_newest_change_staged()
     {
-        var outbox = storage.Outbox();
+        var outbox = OutboxOf(storage);
         var connectorId = Guid.NewGuid().ToString("N");
         var versions = Enumerable.Range(1, 30).OrderBy(_ => Random.Shared.Next()).ToList();
 
@@ -40,7 +40,7 @@ public sealed class GroupCommitTests(ProductFixture product) : IDisposable
     [Fact]
     public async Task Many_concurrent_stagers_share_a_few_transactions_and_each_row_is_stored()
     {
-        var outbox = storage.Outbox();
+        var outbox = OutboxOf(storage);
         var connectorId = Guid.NewGuid().ToString("N");
         var before = storage.Count("table", "transaction");
         var outboxBefore = storage.Count("table", "transaction", StorageNames.OutboxTable);
@@ -128,7 +128,7 @@ public sealed class GroupCommitTests(ProductFixture product) : IDisposable
     {
         // Nothing listens on this port: the transaction cannot be sent at all.
         var unreachable = new CountedStorage("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;");
-        var outbox = unreachable.Outbox();
+        var outbox = OutboxOf(unreachable);
         var connectorId = Guid.NewGuid().ToString("N");
 
         var stagers = Enumerable.Range(0, 12).Select(i => outbox.StageNewestAsync(Row(connectorId, $"f{i}", 1), CancellationToken.None)).ToList();
@@ -151,31 +151,5 @@ public sealed class GroupCommitTests(ProductFixture product) : IDisposable
         Version = version,
     };
 
-    /// <summary>Storage clients of their own, whose requests (and only theirs) are counted.</summary>
-    private sealed class CountedStorage : IDisposable
-    {
-        private readonly ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        private readonly StorageRequestTally tally;
-
-        public CountedStorage(string connectionString)
-        {
-            var meters = services.GetRequiredService<IMeterFactory>();
-            tally = new StorageRequestTally(meters);
-            Clients = new StorageClients(new ConfigurationBuilder().AddInMemoryCollection([new("AzureWebJobsStorage", connectionString)]).Build(), new StorageRequestMetrics(meters));
-        }
-
-        public StorageClients Clients { get; }
-
-        public OutboxStore Outbox() => new(Clients, TimeProvider.System, new TableGroupCommit(Clients, TimeProvider.System));
-
-        public long Count(string service, string operation) => tally.Count(service, operation);
-
-        public long Count(string service, string operation, string table) => tally.Count(service, operation, table);
-
-        public void Dispose()
-        {
-            tally.Dispose();
-            services.Dispose();
-        }
-    }
+    private static OutboxStore OutboxOf(CountedStorage counted) => new(counted.Clients, TimeProvider.System, new TableGroupCommit(counted.Clients, TimeProvider.System));
 }

@@ -1,8 +1,6 @@
-using System.Diagnostics.Metrics;
+using Azure.Data.Tables;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HullPlanhat.Tests.Storage;
 
@@ -11,18 +9,14 @@ namespace HullPlanhat.Tests.Storage;
 /// apart, so requests per object can be read without the clock-driven polling.
 /// </summary>
 [Collection(ProductCollection.Name)]
-public sealed class StorageRequestMetricsTests(ProductFixture product) : IDisposable
+public sealed class StorageRequestMetricsTests(ProductFixture product)
 {
-    private readonly ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-
     [Fact]
     public async Task An_empty_poll_is_counted_apart_from_a_receive_that_brings_messages()
     {
-        var meters = services.GetRequiredService<IMeterFactory>();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("AzureWebJobsStorage", product.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"])]).Build();
-        var queue = new StorageClients(configuration, new StorageRequestMetrics(meters)).Queue("metrics-" + Guid.NewGuid().ToString("N")[..12]);
+        using var storage = CountedStorage.Of(product);
+        var queue = storage.Clients.Queue("metrics-" + Guid.NewGuid().ToString("N")[..12]);
         await queue.CreateAsync();
-        using var tally = new StorageRequestTally(meters);
 
         Assert.Empty((await queue.ReceiveMessagesAsync(32)).Value);
         Assert.Empty((await queue.ReceiveMessagesAsync(32)).Value);
@@ -31,30 +25,26 @@ public sealed class StorageRequestMetricsTests(ProductFixture product) : IDispos
         var received = (await queue.ReceiveMessagesAsync(32)).Value;
 
         Assert.Equal(2, received.Length);
-        Assert.Equal(2, tally.Count("queue", "receive-empty"));
-        Assert.Equal(1, tally.Count("queue", "receive"));
-        Assert.Equal(2, tally.Count("queue", "send"));
+        Assert.Equal(2, storage.Count("queue", "receive-empty"));
+        Assert.Equal(1, storage.Count("queue", "receive"));
+        Assert.Equal(2, storage.Count("queue", "send"));
         await queue.DeleteAsync();
     }
 
     [Fact]
     public async Task Every_table_request_is_counted_with_its_table()
     {
-        var meters = services.GetRequiredService<IMeterFactory>();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("AzureWebJobsStorage", product.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"])]).Build();
-        var table = new StorageClients(configuration, new StorageRequestMetrics(meters)).Table("metrics" + Guid.NewGuid().ToString("N")[..12]);
+        using var storage = CountedStorage.Of(product);
+        var table = storage.Clients.Table("metrics" + Guid.NewGuid().ToString("N")[..12]);
         await table.CreateAsync();
-        using var tally = new StorageRequestTally(meters);
 
-        await table.AddEntityAsync(new Azure.Data.Tables.TableEntity("p", "r"));
-        await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("p", "r");
-        await table.QueryAsync<Azure.Data.Tables.TableEntity>("PartitionKey eq 'p'").ToListAsync();
-        await table.SubmitNamedTransactionAsync([new(Azure.Data.Tables.TableTransactionActionType.Delete, new Azure.Data.Tables.TableEntity("p", "r"))], CancellationToken.None);
+        await table.AddEntityAsync(new TableEntity("p", "r"));
+        await table.GetEntityIfExistsAsync<TableEntity>("p", "r");
+        await table.QueryAsync<TableEntity>("PartitionKey eq 'p'").ToListAsync();
+        await table.SubmitNamedTransactionAsync([new(TableTransactionActionType.Delete, new TableEntity("p", "r"))], CancellationToken.None);
 
-        Assert.Equal((1, 1, 1, 1), (tally.Count("table", "insert", table.Name), tally.Count("table", "point-read", table.Name),
-            tally.Count("table", "query", table.Name), tally.Count("table", "transaction", table.Name)));
+        Assert.Equal((1, 1, 1, 1), (storage.Count("table", "insert", table.Name), storage.Count("table", "point-read", table.Name),
+            storage.Count("table", "query", table.Name), storage.Count("table", "transaction", table.Name)));
         await table.DeleteAsync();
     }
-
-    public void Dispose() => services.Dispose();
 }
