@@ -28,7 +28,7 @@ public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock
     /// </summary>
     public async Task SaveAsync(ConnectorRecord connector, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue(connector.Id, out var cached) && cached.Expires > clock.GetUtcNow() && cached.Record is { } known && SameValues(known, connector))
+        if (TryCached(connector.Id, out var known) && known is not null && SameValues(known, connector))
         {
             return;
         }
@@ -55,9 +55,9 @@ public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock
 
     public async Task<ConnectorRecord?> FindAsync(string connectorId, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue(connectorId, out var cached) && cached.Expires > clock.GetUtcNow())
+        if (TryCached(connectorId, out var cached))
         {
-            return cached.Record;
+            return cached;
         }
 
         // When the cache runs out, the hundreds of handlers in flight share one read.
@@ -76,11 +76,19 @@ public sealed class ConnectorRegistry(StorageClients storage, TimeProvider clock
         }
     }
 
+    /// <summary>The record this instance wrote or read within the cache's TTL (null: no such connector).</summary>
+    private bool TryCached(string connectorId, out ConnectorRecord? record)
+    {
+        var fresh = cache.TryGetValue(connectorId, out var cached) && cached.Expires > clock.GetUtcNow();
+        record = fresh ? cached.Record : null;
+        return fresh;
+    }
+
     private async Task<ConnectorRecord?> ReadAsync(string connectorId)
     {
-        if (cache.TryGetValue(connectorId, out var cached) && cached.Expires > clock.GetUtcNow())
+        if (TryCached(connectorId, out var cached))
         {
-            return cached.Record; // a read that ended while this caller was on its way here
+            return cached; // a read that ended while this caller was on its way here
         }
 
         await storage.EnsureCreatedAsync();
