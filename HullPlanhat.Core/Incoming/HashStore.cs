@@ -23,11 +23,9 @@ public sealed record StoredFields(IReadOnlyDictionary<string, string>? Imported,
 /// </summary>
 public sealed class HashStore(StorageClients storage)
 {
-    private const int ReadParallelism = 32;
     private const int FieldsReadParallelism = 32;
     // The fingerprints are read only for the few objects that need them (ReadFieldsAsync): an unchanged page stays small.
     private static readonly string[] Columns = ["Hash", "Claims", EchoRecorder.AtColumn];
-    private static readonly string[] RangeColumns = ["RowKey", .. Columns];
     private static readonly string[] FieldColumns = [FieldsColumn, EchoRecorder.FieldsColumn, EchoRecorder.AtColumn];
     private const string FieldsColumn = "Fields";
 
@@ -36,70 +34,25 @@ public sealed class HashStore(StorageClients storage)
     public static string Partition(string connectorId, IncomingKind kind) => $"{TableKeys.Encode(connectorId)}_{kind.Name}";
 
     /// <summary>
-    /// The stored rows for <paramref name="planhatIds"/>. One range query over the page's lowest to
-    /// highest id first: Planhat lists in <c>_id</c> order, so that reads a page in a few requests
-    /// instead of one per object. The range may not scan more than twice the ids asked for (a page
-    /// whose ids are scattered); whatever it did not reach is read by point reads in parallel.
+    /// The stored rows for <paramref name="planhatIds"/>, by <see cref="KeyedRowReader"/>: Planhat lists in
+    /// <c>_id</c> order, so a page's rows lie together and cost a request per 1,000 instead of one per object.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, StoredHash>> ReadAsync(string connectorId, IncomingKind kind, IEnumerable<string> planhatIds, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
-        var partition = Partition(connectorId, kind);
         var ids = planhatIds.Distinct(StringComparer.Ordinal).ToDictionary(TableKeys.Encode, id => id, StringComparer.Ordinal);
-        var found = new ConcurrentDictionary<string, StoredHash>(StringComparer.Ordinal);
-        if (ids.Count == 0)
+        var rows = await KeyedRowReader.ReadAsync(Table, Partition(connectorId, kind), ids.Keys, Columns, cancellationToken);
+        var found = new Dictionary<string, StoredHash>(rows.Count, StringComparer.Ordinal);
+        foreach (var (rowKey, entity) in rows)
         {
-            return found;
-        }
-
-        var keys = ids.Keys.Order(StringComparer.Ordinal).ToList();
-        var reachedUpTo = await ReadRangeAsync(partition, keys, ids, found, cancellationToken);
-        var rest = reachedUpTo is null ? [] : keys.Where(k => string.CompareOrdinal(k, reachedUpTo) > 0).ToList();
-        await Parallel.ForEachAsync(rest, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken },
-            async (key, ct) =>
+            var writtenAt = entity.GetDateTimeOffset(EchoRecorder.AtColumn);
+            if (entity.GetString("Hash") is not null || writtenAt is not null)
             {
-                var response = await Table.GetEntityIfExistsAsync<TableEntity>(partition, key, Columns, ct);
-                if (response.HasValue && response.Value is { } entity)
-                {
-                    Add(key, entity, ids, found);
-                }
-            });
-        return found;
-    }
-
-    /// <returns>Null when the whole range was read, else the last row key it reached.</returns>
-    private async Task<string?> ReadRangeAsync(string partition, List<string> keys, Dictionary<string, string> ids,
-        ConcurrentDictionary<string, StoredHash> found, CancellationToken cancellationToken)
-    {
-        var budget = keys.Count * 2;
-        var reached = string.Empty;
-        var filter = $"PartitionKey eq '{Quote(partition)}' and RowKey ge '{Quote(keys[0])}' and RowKey le '{Quote(keys[^1])}'";
-        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: RangeColumns, cancellationToken: cancellationToken))
-        {
-            if (budget-- == 0)
-            {
-                return reached;
+                found[ids[rowKey]] = new StoredHash(entity.GetString("Hash"), entity.GetString("Claims") is { } claims ? JsonNode.Parse(claims) as JsonObject : null, writtenAt);
             }
-
-            reached = entity.RowKey;
-            Add(entity.RowKey, entity, ids, found);
         }
 
-        return null;
-    }
-
-    private static void Add(string rowKey, TableEntity entity, Dictionary<string, string> ids, ConcurrentDictionary<string, StoredHash> found)
-    {
-        if (!ids.TryGetValue(rowKey, out var id))
-        {
-            return;
-        }
-
-        var writtenAt = entity.GetDateTimeOffset(EchoRecorder.AtColumn);
-        if (entity.GetString("Hash") is not null || writtenAt is not null)
-        {
-            found[id] = new StoredHash(entity.GetString("Hash"), entity.GetString("Claims") is { } claims ? JsonNode.Parse(claims) as JsonObject : null, writtenAt);
-        }
+        return found;
     }
 
     /// <summary>The fingerprints of a few objects' rows (point reads in parallel); objects without a row are left out.</summary>
@@ -122,8 +75,6 @@ public sealed class HashStore(StorageClients storage)
             });
         return found;
     }
-
-    private static string Quote(string value) => value.Replace("'", "''", StringComparison.Ordinal);
 
     /// <summary>
     /// Records objects Hull accepted (or that were found to be this connector's own write), in table

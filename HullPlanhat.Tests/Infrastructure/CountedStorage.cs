@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HullPlanhat.Tests.Infrastructure;
 
-/// <summary>Storage clients of their own, whose requests (and only theirs) are counted from creation on.</summary>
+/// <summary>Storage clients of their own, whose requests (and only theirs) are counted from creation (or the last <see cref="Reset"/>) on.</summary>
 public sealed class CountedStorage : IDisposable
 {
     private readonly ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
@@ -24,6 +24,9 @@ public sealed class CountedStorage : IDisposable
     public StorageClients Clients { get; }
 
     public long Count(string service, string operation) => tally.Count(service, operation);
+
+    /// <summary>Forgets what was counted so far (a test's seeding), to count only what follows.</summary>
+    public void Reset() => tally.Reset();
 
     public long Count(string service, string operation, string table) => tally.Count(service, operation, table);
 

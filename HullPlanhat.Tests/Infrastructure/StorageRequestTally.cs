@@ -37,5 +37,7 @@ public sealed class StorageRequestTally : IDisposable
     /// <summary>Requests of this operation on any service.</summary>
     public long Count(string operation) => counts.Where(c => c.Key.Operation == operation).Sum(c => c.Value);
 
+    public void Reset() => counts.Clear();
+
     public void Dispose() => listener.Dispose();
 }

@@ -1,9 +1,6 @@
-using System.Diagnostics.Metrics;
 using Azure.Data.Tables;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HullPlanhat.Tests.Storage;
 
@@ -16,25 +13,21 @@ namespace HullPlanhat.Tests.Storage;
 public sealed class KeyedRowReaderTests(ProductFixture product) : IAsyncLifetime, IDisposable
 {
     private const int Rows = 3000;
-    private readonly ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private StorageRequestTally tally = null!;
+    private readonly CountedStorage storage = CountedStorage.Of(product);
     private readonly string partition = Guid.NewGuid().ToString("N");
     private TableClient table = null!;
 
     public async Task InitializeAsync()
     {
-        var meters = services.GetRequiredService<IMeterFactory>();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("AzureWebJobsStorage", product.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"])]).Build();
-        var clients = new StorageClients(configuration, new StorageRequestMetrics(meters));
-        await clients.EnsureCreatedAsync();
-        table = clients.Table(StorageNames.SyncStateTable);
+        await storage.Clients.EnsureCreatedAsync();
+        table = storage.Clients.Table(StorageNames.SyncStateTable);
         foreach (var chunk in Enumerable.Range(0, Rows).Chunk(100))
         {
             await table.SubmitTransactionAsync(chunk.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
                 new TableEntity(partition, Key(i)) { ["Value"] = i })));
         }
 
-        tally = new StorageRequestTally(meters);
+        storage.Reset(); // only the reads are counted
     }
 
     [Fact]
@@ -104,15 +97,11 @@ public sealed class KeyedRowReaderTests(ProductFixture product) : IAsyncLifetime
         Assert.Equal((3, 0), (Count("query"), Count("point-read"))); // 500 + 500 + 200 keys, one range each
     }
 
-    private long Count(string operation) => tally.Count("table", operation);
+    private long Count(string operation) => storage.Count("table", operation);
 
     private static string Key(int i) => $"k{i:D5}";
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    public void Dispose()
-    {
-        tally.Dispose();
-        services.Dispose();
-    }
+    public void Dispose() => storage.Dispose();
 }
