@@ -6,12 +6,12 @@ namespace HullPlanhat.Benchmarks;
 
 /// <summary>
 /// The storage's own per-message ceiling, measured on the same emulator in the same run: messages
-/// sent (32 at once, as the intake does), received 32 at a time and deleted (as many in flight as the
+/// sent (a notification's worth at once, as the intake does), received 32 at a time and deleted (as many in flight as the
 /// SelfHost's workers keep per queue), on a queue kept shallow (≤ 256 waiting). No product code runs.
 /// </summary>
 public static class StorageCeiling
 {
-    private const int SendParallelism = 32;
+    private const int SendParallelism = HullPlanhat.Core.Hull.HullOptions.DefaultInlineSplitLimit;
     private static readonly int InFlight = new HullPlanhat.SelfHost.Hosting.SelfHostOptions().QueueConcurrency;
     private const int MaxWaiting = 256;
 

@@ -29,8 +29,16 @@ public sealed class DeferredSplitter(QueueWriter queues, StorageClients storage)
         await storage.Queue(TriggerTable.IntakeQueue).SendMessageAsync(claim, cancellationToken);
     }
 
+    /// <summary>A split of a stored notification: nobody waits for it, so a few sends at a time.</summary>
     public Task SendAllAsync(IReadOnlyList<QueuedMessage> messages, CancellationToken cancellationToken) =>
         queues.SendAllAsync(messages.ToAsyncEnumerable(), EnqueueParallelism, cancellationToken);
+
+    /// <summary>
+    /// A split Hull waits for (at most <c>Hull:InlineSplitLimit</c> messages): every send at once, so the
+    /// answer waits for about one send's round trip rather than one per 32 messages.
+    /// </summary>
+    public Task SendWhileHullWaitsAsync(IReadOnlyList<QueuedMessage> messages, CancellationToken cancellationToken) =>
+        queues.SendAllAsync(messages.ToAsyncEnumerable(), Math.Max(1, messages.Count), cancellationToken);
 
     /// <summary>One <c>outgoing.account.skip</c> / <c>outgoing.user.skip</c> line per element left out, with its reason.</summary>
     public static void LogRejected(ILogger logger, string? channel, IEnumerable<RejectedMessage> rejected)

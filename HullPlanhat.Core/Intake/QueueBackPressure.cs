@@ -10,15 +10,20 @@ namespace HullPlanhat.Core.Intake;
 /// Back-pressure through Hull's own flow control: when the per-object queues are deep, the
 /// <c>next</c> answer asks Hull to wait longer (<c>in</c>) and send less (<c>size</c>), so the
 /// backlog stays shallow instead of growing; the notification itself is still accepted (never a 5xx
-/// for back-pressure). The depth is read at most once a second (<see cref="CacheFor"/>) per instance.
+/// for back-pressure). The depth is read at most once a second (<see cref="CacheFor"/>) per instance, in the background.
 /// </summary>
 public sealed class QueueBackPressure(StorageClients storage, IOptions<FlowControlOptions> options, TimeProvider clock, ILogger<QueueBackPressure> logger)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
+
+    /// <summary>How old a depth may still be answered while a fresh one is read.</summary>
+    public static readonly TimeSpan ServeStaleFor = TimeSpan.FromSeconds(10);
     private static readonly string[] Queues = [TriggerTable.UsersQueue, TriggerTable.AccountsQueue];
 
     private readonly Lock gate = new();
-    private (DateTimeOffset At, Task<long> Depth)? cached;
+    private long? lastDepth;
+    private DateTimeOffset lastReadAt;
+    private Task<long?>? reading;
 
     /// <summary>The flow control to answer for an accepted notification of <paramref name="channel"/>.</summary>
     public async Task<FlowControl> NextAsync(string channel, CancellationToken cancellationToken)
@@ -56,39 +61,53 @@ public sealed class QueueBackPressure(StorageClients storage, IOptions<FlowContr
     }
 
     /// <summary>
-    /// Messages waiting in the per-object queues (users + accounts), as last read (at most <see cref="CacheFor"/> old);
-    /// null when the queues could not be read, for the caller to carry on as it would without back-pressure.
+    /// Messages waiting in the per-object queues (users + accounts), as last read; null when the queues
+    /// could not be read, for the caller to carry on as it would without back-pressure. A reading older
+    /// than <see cref="CacheFor"/> is still answered at once (up to <see cref="ServeStaleFor"/>) while a fresh
+    /// one is read in the background, so no request waits for the depth except the first.
     /// </summary>
     public async Task<long?> QueuedOrUnknownAsync(CancellationToken cancellationToken)
     {
+        Task<long?> read;
+        lock (gate)
+        {
+            var age = clock.GetUtcNow() - lastReadAt;
+            if (lastDepth is { } fresh && age < CacheFor)
+            {
+                return fresh;
+            }
+
+            if (reading is null || reading.IsCompleted)
+            {
+                reading = ReadDepthAsync();
+            }
+
+            if (lastDepth is { } stale && age < ServeStaleFor)
+            {
+                return stale;
+            }
+
+            read = reading;
+        }
+
+        return await read.WaitAsync(cancellationToken);
+    }
+
+    private async Task<long?> ReadDepthAsync()
+    {
         try
         {
-            return await DepthAsync().WaitAsync(cancellationToken);
+            await storage.EnsureCreatedAsync();
+            var depths = await Task.WhenAll(Queues.Select(async q => (long)(await storage.Queue(q).GetPropertiesAsync()).Value.ApproximateMessagesCount));
+            lock (gate)
+            {
+                (lastDepth, lastReadAt) = (depths.Sum(), clock.GetUtcNow());
+                return lastDepth;
+            }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or AggregateException or TimeoutException or OperationCanceledException)
         {
             return null;
         }
-    }
-
-    private Task<long> DepthAsync()
-    {
-        lock (gate)
-        {
-            var now = clock.GetUtcNow();
-            if (cached is not { } c || now - c.At >= CacheFor || c.Depth.IsFaulted)
-            {
-                cached = (now, ReadDepthAsync());
-            }
-
-            return cached.Value.Depth;
-        }
-    }
-
-    private async Task<long> ReadDepthAsync()
-    {
-        await storage.EnsureCreatedAsync();
-        var depths = await Task.WhenAll(Queues.Select(async q => (long)(await storage.Queue(q).GetPropertiesAsync()).Value.ApproximateMessagesCount));
-        return depths.Sum();
     }
 }

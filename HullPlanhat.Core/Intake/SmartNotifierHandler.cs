@@ -158,7 +158,7 @@ public sealed class SmartNotifierHandler(
 
         var split = NotificationSplitter.Split(notification, configuration.Id);
         DeferredSplitter.LogRejected(logger, notification.Channel, split.Rejected);
-        await splitter.SendAllAsync(split.Messages, cancellationToken);
+        await splitter.SendWhileHullWaitsAsync(split.Messages, cancellationToken);
         logger.NotificationAccepted(notification.Channel, count, split.Messages.Count);
         return (true, Answer(StatusCodes.Status200OK, await backPressure.NextAsync(notification.Channel, cancellationToken), split.Rejected.Take(MaxErrorsAnswered).Select(r => r.Reason).ToList()));
     }

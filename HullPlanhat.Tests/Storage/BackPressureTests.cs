@@ -2,6 +2,7 @@ using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.Intake;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Testing;
+using HullPlanhat.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -44,8 +45,19 @@ public sealed class BackPressureTests
         await Task.WhenAll(Enumerable.Range(0, 80).Select(i => storage.Queue(i % 2 == 0 ? TriggerTable.UsersQueue : TriggerTable.AccountsQueue).SendMessageAsync($"m{i}")));
         Assert.Equal(options.Next(Core.Hull.HullChannels.UserUpdate), await backPressure.NextAsync(Core.Hull.HullChannels.UserUpdate, CancellationToken.None));
 
+        // Older than CacheFor: the last depth is answered at once while the fresh one is read in the background.
         clock.Advance(QueueBackPressure.CacheFor);
-        var slowed = await backPressure.NextAsync(Core.Hull.HullChannels.UserUpdate, CancellationToken.None);
-        Assert.Equal(("next", 100, 2_000), (slowed.Type, slowed.Size, slowed.In));
+        Assert.Equal(options.Next(Core.Hull.HullChannels.UserUpdate), await backPressure.NextAsync(Core.Hull.HullChannels.UserUpdate, CancellationToken.None));
+        FlowControl? slowed = null;
+        await ProductFixture.WaitUntilAsync(async () => (slowed = await backPressure.NextAsync(Core.Hull.HullChannels.UserUpdate, CancellationToken.None)).Size < 200,
+            "the fresh depth was read");
+        Assert.Equal(("next", 100, 2_000), (slowed!.Type, slowed.Size, slowed.In));
+
+        // Past ServeStaleFor the answer waits for a fresh reading.
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => storage.Queue(TriggerTable.UsersQueue).SendMessageAsync($"n{i}")));
+        clock.Advance(QueueBackPressure.ServeStaleFor);
+        Assert.Equal(("next", 66, 3_000), Flow(await backPressure.NextAsync(Core.Hull.HullChannels.UserUpdate, CancellationToken.None)));
     }
+
+    private static (string, int, int) Flow(FlowControl flow) => (flow.Type, flow.Size, flow.In);
 }
