@@ -19,6 +19,12 @@ public static class HullMessages
             ? segments.OfType<JsonObject>().Select(s => Id(s["id"])).OfType<string>().ToArray()
             : [];
 
+    /// <summary>
+    /// The key an account's sync state is kept under: its Hull id, else its <c>external_id</c>. A user's
+    /// company is found by the same key of the user's account.
+    /// </summary>
+    public static string? AccountKey(JsonObject? account) => String(account, "id") ?? String(account, "external_id");
+
     /// <summary>A non-empty string, or an integer written as one (ids such as <c>external_id</c> are often numeric).</summary>
     public static string? String(JsonObject? source, string key) => Id(source?[key]);
 

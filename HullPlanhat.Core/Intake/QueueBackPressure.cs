@@ -10,13 +10,13 @@ namespace HullPlanhat.Core.Intake;
 /// Back-pressure through Hull's own flow control: when the per-object queues are deep, the
 /// <c>next</c> answer asks Hull to wait longer (<c>in</c>) and send less (<c>size</c>), so the
 /// backlog stays shallow instead of growing; the notification itself is still accepted (never a 5xx
-/// for back-pressure). The depth is read at most once a second (<see cref="CacheFor"/>) per instance, in the background.
+/// for back-pressure). The depth is read at most once a second (<see cref="CacheFor"/>) per instance; Hull's answer never waits for it.
 /// </summary>
 public sealed class QueueBackPressure(StorageClients storage, IOptions<FlowControlOptions> options, TimeProvider clock, ILogger<QueueBackPressure> logger)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
 
-    /// <summary>How old a depth may still be answered while a fresh one is read.</summary>
+    /// <summary>How old a depth Hull's answer may still use while a fresh one is read.</summary>
     public static readonly TimeSpan ServeStaleFor = TimeSpan.FromSeconds(10);
     private static readonly string[] Queues = [TriggerTable.UsersQueue, TriggerTable.AccountsQueue];
 
@@ -29,7 +29,7 @@ public sealed class QueueBackPressure(StorageClients storage, IOptions<FlowContr
     public async Task<FlowControl> NextAsync(string channel, CancellationToken cancellationToken)
     {
         var normal = options.Value.Next(channel);
-        if (await QueuedOrUnknownAsync(cancellationToken) is not { } depth)
+        if (await DepthAsync(ServeStaleFor, cancellationToken) is not { } depth)
         {
             return normal; // Unknown depth: Hull's pace stays as configured; the queue absorbs it.
         }
@@ -61,12 +61,16 @@ public sealed class QueueBackPressure(StorageClients storage, IOptions<FlowContr
     }
 
     /// <summary>
-    /// Messages waiting in the per-object queues (users + accounts), as last read; null when the queues
-    /// could not be read, for the caller to carry on as it would without back-pressure. A reading older
-    /// than <see cref="CacheFor"/> is still answered at once (up to <see cref="ServeStaleFor"/>) while a fresh
-    /// one is read in the background, so no request waits for the depth except the first.
+    /// Messages waiting in the per-object queues (users + accounts), read at most <see cref="CacheFor"/> ago;
+    /// null when the queues could not be read, for the caller to carry on as it would without back-pressure.
     /// </summary>
-    public async Task<long?> QueuedOrUnknownAsync(CancellationToken cancellationToken)
+    public Task<long?> QueuedOrUnknownAsync(CancellationToken cancellationToken) => DepthAsync(CacheFor, cancellationToken);
+
+    /// <param name="maxAge">
+    /// How old a depth may be answered at once. An answer older than <see cref="CacheFor"/> (the intake's,
+    /// up to <see cref="ServeStaleFor"/>) starts a fresh reading in the background, so Hull's answer waits for none.
+    /// </param>
+    private async Task<long?> DepthAsync(TimeSpan maxAge, CancellationToken cancellationToken)
     {
         Task<long?> read;
         lock (gate)
@@ -82,7 +86,7 @@ public sealed class QueueBackPressure(StorageClients storage, IOptions<FlowContr
                 reading = ReadDepthAsync();
             }
 
-            if (lastDepth is { } stale && age < ServeStaleFor)
+            if (lastDepth is { } stale && age < maxAge)
             {
                 return stale;
             }

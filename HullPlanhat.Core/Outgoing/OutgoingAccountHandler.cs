@@ -49,7 +49,7 @@ public sealed class OutgoingAccountHandler(
             return;
         }
 
-        var hullId = HullMessages.String(account, "id") ?? HullMessages.String(account, "external_id");
+        var hullId = HullMessages.AccountKey(account);
         if (hullId is null)
         {
             Skip("The account has neither a Hull id nor an external_id.");

@@ -11,8 +11,9 @@ public sealed record SyncState(string Hash, string? PlanhatId, string? ExternalI
 
 /// <summary>
 /// The <c>syncstate</c> table, one partition per connector: per Hull object the hash Planhat last
-/// accepted and its Planhat id (<c>{type}_{hull id}</c>), and companies' Planhat ids by external id
-/// (<c>companyext_{external id}</c>) so endusers can find their company before Hull knows its id.
+/// accepted and its Planhat id (<c>{type}_{hull id}</c>); endusers find their company's Planhat id in
+/// its account's row before Hull knows it. (Rows <c>companyext_{external id}</c>, written by earlier
+/// versions for that lookup, are no longer written or read.)
 /// </summary>
 public sealed class SyncStateStore(StorageClients storage)
 {
@@ -39,53 +40,32 @@ public sealed class SyncStateStore(StorageClients storage)
         return rows.ToDictionary(r => byKey[r.Key], r => ToState(r.Value), StringComparer.Ordinal);
     }
 
-    /// <summary>Planhat ids by external id (e.g. the companies a chunk of endusers belongs to), read as <see cref="ReadManyAsync"/> does.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> FindPlanhatIdsByExternalIdAsync(string connectorId, string objectType, IEnumerable<string> externalIds, CancellationToken cancellationToken)
-    {
-        await storage.EnsureCreatedAsync();
-        var byKey = externalIds.Distinct(StringComparer.Ordinal).ToDictionary(id => $"{objectType}ext_{TableKeys.Encode(id)}", StringComparer.Ordinal);
-        var rows = await KeyedRowReader.ReadAsync(Table, TableKeys.Encode(connectorId), byKey.Keys, ["PlanhatId"], cancellationToken);
-        return rows.Where(r => r.Value.GetString("PlanhatId") is not null).ToDictionary(r => byKey[r.Key], r => r.Value.GetString("PlanhatId"), StringComparer.Ordinal);
-    }
+    /// <summary>The Planhat ids Planhat accepted for many objects (e.g. the companies of a chunk of endusers), by Hull id, read as <see cref="ReadManyAsync"/> does.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> FindPlanhatIdsAsync(string connectorId, string objectType, IEnumerable<string> hullIds, CancellationToken cancellationToken) =>
+        (await ReadManyAsync(connectorId, objectType, hullIds, cancellationToken))
+            .Where(s => s.Value.PlanhatId is not null)
+            .ToDictionary(s => s.Key, s => s.Value.PlanhatId!, StringComparer.Ordinal);
 
     private static readonly string[] StateColumns = ["Hash", "PlanhatId", "ExternalId", "Version"];
 
     private static SyncState ToState(TableEntity e) => new(e.GetString("Hash"), e.GetString("PlanhatId"), e.GetString("ExternalId"), e.GetInt64("Version") ?? 0);
-
-    public async Task<string?> FindPlanhatIdByExternalIdAsync(string connectorId, string objectType, string externalId, CancellationToken cancellationToken)
-    {
-        await storage.EnsureCreatedAsync();
-        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Encode(connectorId), $"{objectType}ext_{TableKeys.Encode(externalId)}", cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value!.GetString("PlanhatId") : null;
-    }
 
     /// <summary>Records accepted objects, in table transactions of up to 100 rows.</summary>
     public async Task SaveAsync(string connectorId, string objectType, IEnumerable<(string HullId, SyncState State)> accepted, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
         var partition = TableKeys.Encode(connectorId);
-        var actions = new List<TableTransactionAction>();
-        foreach (var (hullId, state) in accepted)
-        {
-            actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(partition, $"{objectType}_{TableKeys.Encode(hullId)}")
+        // A transaction may not touch the same row twice: keep the last state per object.
+        var distinct = accepted
+            .GroupBy(a => $"{objectType}_{TableKeys.Encode(a.HullId)}", StringComparer.Ordinal)
+            .Select(g => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, g.Key)
             {
-                ["Hash"] = state.Hash,
-                ["PlanhatId"] = state.PlanhatId,
-                ["ExternalId"] = state.ExternalId,
-                ["Version"] = state.Version,
-            }));
-            // Only companies are looked up by external id (an enduser's company); an enduser's row would be a write no one reads.
-            if (objectType == OutboxObjectTypes.Company && state is { ExternalId: { } externalId, PlanhatId: { } planhatId })
-            {
-                actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(partition, $"{objectType}ext_{TableKeys.Encode(externalId)}")
-                {
-                    ["PlanhatId"] = planhatId,
-                }));
-            }
-        }
-
-        // A transaction may not touch the same row twice: keep the last action per row.
-        var distinct = actions.GroupBy(a => a.Entity.RowKey).Select(g => g.Last()).ToList();
+                ["Hash"] = g.Last().State.Hash,
+                ["PlanhatId"] = g.Last().State.PlanhatId,
+                ["ExternalId"] = g.Last().State.ExternalId,
+                ["Version"] = g.Last().State.Version,
+            }))
+            .ToList();
         await Table.SubmitInTransactionsAsync(distinct, cancellationToken);
     }
 }

@@ -140,21 +140,25 @@ public sealed class FlushDecisionTests(ProductFixture product)
     }
 
     [Fact]
-    public async Task Sync_state_keeps_a_companys_external_id_lookup_and_none_for_an_enduser_which_nothing_looks_up()
+    public async Task Sync_state_holds_one_row_per_object_and_a_user_finds_its_company_in_its_accounts_row()
     {
         var connector = await product.CreateConnectorAsync(TestUsers.Settings());
         var account = TestUsers.Account("fd-lookup");
         await connector.StageAccountsAsync(account);
+        // The user's account carries no planhat/id yet: its company is found in the sync state the company flush wrote.
+        Assert.Null(account["planhat/id"]);
         (await product.SendUsersAsync(connector, [TestUsers.Message(TestUsers.User("fd-lookup"), account)])).EnsureSuccessStatusCode();
         await connector.WaitForUserDecisionsAsync(1);
 
         await product.RunFunctionAsync(TriggerTable.FlushOutbox);
 
-        Assert.Single(await connector.PlanhatAsync(ObjectKind.Endusers));
+        var company = Assert.Single(await connector.PlanhatAsync(ObjectKind.Companies));
+        var enduser = Assert.Single(await connector.PlanhatAsync(ObjectKind.Endusers));
+        Assert.Equal(company["_id"]!.ToString(), enduser["companyId"]!.ToString());
         var storage = product.Services.GetRequiredService<StorageClients>();
         var rows = await storage.Table(StorageNames.SyncStateTable)
             .QueryAsync<TableEntity>(e => e.PartitionKey == TableKeys.Encode(connector.Id), select: ["RowKey"]).Select(e => e.RowKey).ToListAsync();
-        Assert.Equal(["company_hull-fd-lookup", "companyext_fd-lookup", "enduser_hull-user-fd-lookup"], rows.Order(StringComparer.Ordinal));
+        Assert.Equal(["company_hull-fd-lookup", "enduser_hull-user-fd-lookup"], rows.Order(StringComparer.Ordinal));
     }
 
     private static JsonObject EventSettings()

@@ -57,7 +57,7 @@ public sealed class HashForgetter(StorageClients storage, PageDigests pageDigest
         var prefix = objectType + "_";
         var filter = hullId is not null
             ? $"PartitionKey eq '{Quote(partition)}' and RowKey eq '{Quote(prefix + TableKeys.Encode(hullId))}'"
-            // Rows {type}_{id}; the {type}ext_{external id} rows are id lookups, not hashes, and stay.
+            // Rows {type}_{id}; older versions' {type}ext_{external id} rows were id lookups, not hashes, and stay.
             : $"PartitionKey eq '{Quote(partition)}' and RowKey ge '{Quote(prefix)}' and RowKey lt '{Quote(objectType)}`'";
         return await BlankHashesAsync(table, filter, cancellationToken);
     }

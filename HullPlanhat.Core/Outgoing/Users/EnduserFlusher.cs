@@ -83,7 +83,7 @@ public sealed class EnduserFlusher(
                 // Planhat has this enduser (or a newer change of it) already; only its events (if any) are left to send.
                 staged.Add(new(row, context, null));
             }
-            else if (await CompanyIdAsync(connector.Id, context.Company, companyIds, cancellationToken) is { } companyId)
+            else if (CompanyId(context, companyIds) is { } companyId)
             {
                 var item = (JsonObject)row.Payload.DeepClone();
                 item["companyId"] = companyId;
@@ -183,36 +183,28 @@ public sealed class EnduserFlusher(
         return item;
     }
 
-    /// <summary>Looks up the companies of the endusers to send by external id, together (<see cref="SyncStateStore.FindPlanhatIdsByExternalIdAsync"/>).</summary>
+    /// <summary>
+    /// Looks up, together, the companies of the endusers to send that Hull knows no <c>planhat/id</c> for
+    /// yet: in the sync state of their accounts (<see cref="HullMessages.AccountKey"/>), which the company
+    /// flush wrote. Companies not found yet are asked again for the next chunk.
+    /// </summary>
     private async Task FindCompanyIdsAsync(string connectorId, IEnumerable<EnduserContext> sending, Dictionary<string, string?> known, CancellationToken cancellationToken)
     {
         var missing = sending
-            .Where(c => c.Company.PlanhatId is null)
-            .Select(c => c.Company.ExternalId).OfType<string>()
-            .Where(e => known.GetValueOrDefault(e) is null)
+            .Where(c => c.Company is { PlanhatId: null, ExternalId: not null })
+            .Select(c => HullMessages.AccountKey(c.AccountClaims)).OfType<string>()
+            .Where(key => known.GetValueOrDefault(key) is null)
             .Distinct(StringComparer.Ordinal).ToList();
-        var found = await syncState.FindPlanhatIdsByExternalIdAsync(connectorId, OutboxObjectTypes.Company, missing, cancellationToken);
-        foreach (var externalId in missing)
+        var found = await syncState.FindPlanhatIdsAsync(connectorId, OutboxObjectTypes.Company, missing, cancellationToken);
+        foreach (var key in missing)
         {
-            known[externalId] = found.GetValueOrDefault(externalId);
+            known[key] = found.GetValueOrDefault(key);
         }
     }
 
-    private async Task<string?> CompanyIdAsync(string connectorId, CompanyReference company, Dictionary<string, string?> known, CancellationToken cancellationToken)
-    {
-        if (company.PlanhatId is not null || company.ExternalId is not { } externalId)
-        {
-            return company.PlanhatId;
-        }
-
-        if (!known.TryGetValue(externalId, out var id) || id is null)
-        {
-            id = await syncState.FindPlanhatIdByExternalIdAsync(connectorId, OutboxObjectTypes.Company, externalId, cancellationToken);
-            known[externalId] = id;
-        }
-
-        return id;
-    }
+    private static string? CompanyId(EnduserContext context, Dictionary<string, string?> known) =>
+        context.Company.PlanhatId
+        ?? (context.Company.ExternalId is not null && HullMessages.AccountKey(context.AccountClaims) is { } key ? known.GetValueOrDefault(key) : null);
 
     /// <param name="companiesHeld">Its company may be in the chunk the company flush held back: the row stays as it is for the next run.</param>
     private async Task WaitForCompanyAsync(OutboxRow row, EnduserContext context, bool companiesHeld, CancellationToken cancellationToken)
