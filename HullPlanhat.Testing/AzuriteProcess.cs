@@ -17,6 +17,22 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The CPU time the emulator's process has used so far; null when it is not one this process started.</summary>
+    public TimeSpan? ProcessorTime
+    {
+        get
+        {
+            try
+            {
+                return azurite is { HasExited: false } process ? Process.GetProcessById(process.Id).TotalProcessorTime : null;
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <param name="privateInstance">
     /// Always start a private Azurite, even when CI names a shared one: for a host that must be
     /// the only reader of the product's fixed queue names and the only flusher of its outbox.

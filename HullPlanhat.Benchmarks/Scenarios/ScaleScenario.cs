@@ -25,7 +25,8 @@ public static class ScaleScenario
 
     public static LogTally Logs { get; } = new();
 
-    private sealed record Phase(string Name, int Objects, TimeSpan Elapsed, IReadOnlyDictionary<string, long> Requests, int PlanhatCalls, string CallsByEndpoint, double P50, double P95, int Slowed, long Skipped);
+    private sealed record Phase(string Name, int Objects, TimeSpan Elapsed, IReadOnlyDictionary<string, long> Requests, int PlanhatCalls, string CallsByEndpoint, double P50, double P95, int Slowed, long Skipped,
+        (double MicrosecondsPerUnit, double Busy)? EmulatorCpu);
 
     public static async Task RunAsync(ProductHost product, IReadOnlyList<int> userCounts)
     {
@@ -47,7 +48,9 @@ public static class ScaleScenario
         var bench = await BenchContext.CreateAsync(product, Settings());
         var figures = new Figures($"Scale: {accountCount:N0} accounts (1 license each) + {userCount:N0} users (10 % with an event)");
         Console.WriteLine($"scale {userCount:N0}: measuring the storage ceiling");
+        var ceilingCpu = EmulatorCpu.Start(product.Azurite);
         var ceilingBefore = await StorageCeiling.MeasureAsync(product.Azurite.ConnectionString, CeilingMessages);
+        var perMessage = ceilingCpu.Stop(CeilingMessages);
         Console.WriteLine($"scale {userCount:N0}: ceiling {ceilingBefore:F0} msg/s; load {File.ReadAllText("/proc/loadavg").Trim()}");
 
         var phases = new List<Phase>();
@@ -64,6 +67,11 @@ public static class ScaleScenario
         var ceilingAfter = await StorageCeiling.MeasureAsync(product.Azurite.ConnectionString, CeilingMessages);
         var ceiling = (ceilingBefore + ceilingAfter) / 2;
         figures.Add("storage ceiling (send + receive 32 + delete), before / after / mean", $"{ceilingBefore:F0} / {ceilingAfter:F0} / {ceiling:F0} msg/s");
+        if (perMessage is { } m)
+        {
+            figures.Add("storage ceiling: emulator CPU per message, busy", $"{m.MicrosecondsPerUnit:F0} µs, {m.Busy:P0} of a core");
+        }
+
         foreach (var phase in phases)
         {
             var total = phase.Requests.Values.Sum();
@@ -75,6 +83,13 @@ public static class ScaleScenario
             figures.Add($"{phase.Name}: Planhat calls", $"{phase.PlanhatCalls} ({phase.CallsByEndpoint})");
             figures.Add($"{phase.Name}: skipped (already in Planhat)", $"{phase.Skipped:N0}");
             figures.Add($"{phase.Name}: intake POST p50 / p95, answers slowed", $"{phase.P50:F0} / {phase.P95:F0} ms, {phase.Slowed}");
+            if (phase.EmulatorCpu is { } cpu && perMessage is { } message)
+            {
+                // At 100 % busy the emulator would serve 1 / (CPU per object): the ceiling this product's objects can reach on it.
+                figures.Add($"{phase.Name}: emulator CPU per object (÷ per ceiling message), busy; its limit at 100 % busy",
+                    $"{cpu.MicrosecondsPerUnit:F0} µs (×{cpu.MicrosecondsPerUnit / message.MicrosecondsPerUnit:F2}), {cpu.Busy:P0}; {1e6 / cpu.MicrosecondsPerUnit:F0} objects/s");
+            }
+
         }
 
         var first = phases.Take(2).ToList();
@@ -99,6 +114,7 @@ public static class ScaleScenario
         var callsBefore = (await bench.CallsAsync()).Count;
         var requestsBefore = storage.Snapshot();
         var hull = new HullStandIn(bench);
+        var emulatorCpu = EmulatorCpu.Start(bench.Product.Azurite);
         var time = Stopwatch.StartNew();
         using var stopFlushing = new CancellationTokenSource();
         var flusher = FlushPeriodicallyAsync(bench.Product, stopFlushing.Token);
@@ -130,6 +146,7 @@ public static class ScaleScenario
         }
 
         time.Stop();
+        var cpu = emulatorCpu.Stop(count);
         Console.WriteLine($"  {name}: flushed in {time.Elapsed.TotalSeconds:F1} s");
         var calls = (await bench.CallsAsync()).Skip(callsBefore).ToList();
         var byEndpoint = string.Join(", ", calls.GroupBy(c => $"{c.Method} {string.Join('/', c.Path.Split('/').Take(2))}").Select(g => $"{g.Key} ×{g.Count()}"));
@@ -138,7 +155,7 @@ public static class ScaleScenario
         Console.WriteLine($"  {name}: {count / time.Elapsed.TotalSeconds:F0} objects/s; {(double)requests.Values.Sum() / count:F3} storage requests per object " +
             $"({(double)(requests.Values.Sum() - requests.GetValueOrDefault("queue receive-empty")) / count:F3} without idle polls); {calls.Count} Planhat calls; intake p95 {hull.Percentile(0.95):F0} ms; load {File.ReadAllText("/proc/loadavg").Trim()}");
         return new Phase(name, count, time.Elapsed, requests, calls.Count, byEndpoint, hull.Percentile(0.5), hull.Percentile(0.95), hull.Slowed,
-            Logs.Count($"{log}.skip") - skipped);
+            Logs.Count($"{log}.skip") - skipped, cpu);
     }
 
     private static async Task FlushPeriodicallyAsync(ProductHost product, CancellationToken stop)
