@@ -19,6 +19,8 @@ namespace HullPlanhat.Core.Intake;
 public sealed class DeferredSplitter(QueueWriter queues, StorageClients storage)
 {
     private const int EnqueueParallelism = 32;
+    // A configured InlineSplitLimit far above the default must not open thousands of connections at once.
+    private const int MaxSendsAtOnce = 256;
 
     public async Task DeferAsync(string connectorId, byte[] body, CancellationToken cancellationToken)
     {
@@ -38,7 +40,7 @@ public sealed class DeferredSplitter(QueueWriter queues, StorageClients storage)
     /// answer waits for about one send's round trip rather than one per 32 messages.
     /// </summary>
     public Task SendWhileHullWaitsAsync(IReadOnlyList<QueuedMessage> messages, CancellationToken cancellationToken) =>
-        queues.SendAllAsync(messages.ToAsyncEnumerable(), Math.Max(1, messages.Count), cancellationToken);
+        queues.SendAllAsync(messages.ToAsyncEnumerable(), Math.Clamp(messages.Count, 1, MaxSendsAtOnce), cancellationToken);
 
     /// <summary>One <c>outgoing.account.skip</c> / <c>outgoing.user.skip</c> line per element left out, with its reason.</summary>
     public static void LogRejected(ILogger logger, string? channel, IEnumerable<RejectedMessage> rejected)

@@ -109,9 +109,9 @@ public sealed class QueueBackPressure(StorageClients storage, IOptions<FlowContr
                 return lastDepth;
             }
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or AggregateException or TimeoutException or OperationCanceledException)
+        catch (Exception)
         {
-            return null;
+            return null; // Unknown: no caller may fail for want of a depth, and a background reading has no caller to fail.
         }
     }
 }

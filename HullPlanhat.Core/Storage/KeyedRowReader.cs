@@ -23,7 +23,7 @@ namespace HullPlanhat.Core.Storage;
 public static class KeyedRowReader
 {
     public const int RowsPerKey = 32;
-    public const int KeysPerSegment = 500;
+    public const int KeysPerSegment = PageSize; // keys lying together: one full page a segment
     private const int PageSize = 1000;
     private const int SegmentParallelism = 8;
     private const int PointReadParallelism = 32;
