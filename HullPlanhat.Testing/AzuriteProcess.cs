@@ -81,7 +81,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
             throw new InvalidOperationException($"Azurite is not installed ({script}). Run 'npm ci' in {RepoPaths.Root} (./build.sh test does it).");
         }
 
-        // In memory, four of Azurite's costs that Azure does not have (extent GC, index upkeep, queries that scan every row) stall it under load (see the script).
+        // In memory, five of Azurite's costs that Azure does not have (extent GC, index upkeep, queries that scan every row, replaces that move the table) stall it under load (see the script).
         string[] preload = location is null ? ["-r", Path.Combine(RepoPaths.Root, "eng", "azurite-patches.cjs")] : [];
         // For profiling the emulator under a benchmark, e.g. "--prof --logfile=/tmp/azurite-v8.log" (see docs/scaling.md).
         var nodeArgs = (Environment.GetEnvironmentVariable("HULLPLANHAT_AZURITE_NODE_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -1,5 +1,5 @@
 // Preloaded into every in-memory Azurite (node -r) that the tests, the benchmarks and .ci/run start.
-// It mends four costs of the emulator that Azure Storage does not have, all on its only thread; it
+// It mends five costs of the emulator that Azure Storage does not have, all on its only thread; it
 // changes no answer the emulator gives. See docs/scaling.md, "Why the emulator stalled".
 //
 // 1. Extent GC. Azurite's garbage collector deletes unreferenced extents one at a time, and each
@@ -106,10 +106,29 @@ function compareKeys(pk1, rk1, pk2, rk2) {
   return pk1 < pk2 ? -1 : pk1 > pk2 ? 1 : rk1 < rk2 ? -1 : rk1 > rk2 ? 1 : 0;
 }
 
+const byKey = (a, b) => compareKeys(a.pk, a.rk, b.pk, b.rk);
+
+/** The first position of `entries` (in key order) whose key is at or after (pk, rk). */
+function lowerBound(entries, pk, rk) {
+  let low = 0, high = entries.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareKeys(entries[mid].pk, entries[mid].rk, pk, rk) < 0) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return low;
+}
+
 /**
  * The (PartitionKey, RowKey, $loki) of every row of one collection, in key order. Inserts wait in a
- * list merged in at the next query; deletes leave at once; updates keep keys and $loki, so need nothing.
- * When its size ever differs from the collection's, it is rebuilt.
+ * map, sorted apart when a query comes and read beside the main list; deletes only mark their entry.
+ * Both are folded into the main list once they amount to an eighth of it, so a query after a few
+ * inserts into a table of 600,000 rows no longer copies all 600,000 (each insert and delete used to
+ * cost O(rows): a merge or a splice). Updates keep keys and $loki, so need nothing. When its count of
+ * live rows ever differs from the collection's, it is rebuilt.
  */
 class KeyIndex {
   constructor(collection) {
@@ -117,63 +136,78 @@ class KeyIndex {
     this.rebuild();
     collection.on("insert", (docs) => {
       for (const doc of Array.isArray(docs) ? docs : [docs]) {
-        this.pending.push({ pk: doc.PartitionKey, rk: doc.RowKey, id: doc.$loki });
+        this.pending.set(doc.$loki, { pk: doc.PartitionKey, rk: doc.RowKey, id: doc.$loki, dead: false });
       }
+      this.pendingSorted = null;
     });
     collection.on("delete", (doc) => this.remove(doc));
   }
 
   rebuild() {
-    this.pending = [];
-    this.sorted = this.collection.data.map((doc) => ({ pk: doc.PartitionKey, rk: doc.RowKey, id: doc.$loki }));
-    this.sorted.sort((a, b) => compareKeys(a.pk, a.rk, b.pk, b.rk));
+    this.pending = new Map();
+    this.pendingSorted = null;
+    this.dead = 0;
+    this.sorted = this.collection.data.map((doc) => ({ pk: doc.PartitionKey, rk: doc.RowKey, id: doc.$loki, dead: false }));
+    this.sorted.sort(byKey);
   }
 
   remove(doc) {
-    const waiting = this.pending.findIndex((entry) => entry.id === doc.$loki);
-    if (waiting >= 0) {
-      this.pending.splice(waiting, 1);
+    if (this.pending.delete(doc.$loki)) {
+      this.pendingSorted = null;
       return;
     }
 
-    const at = this.lowerBound(doc.PartitionKey, doc.RowKey);
-    if (at < this.sorted.length && this.sorted[at].id === doc.$loki) {
-      this.sorted.splice(at, 1);
+    for (let at = lowerBound(this.sorted, doc.PartitionKey, doc.RowKey); at < this.sorted.length; at++) {
+      const entry = this.sorted[at];
+      if (entry.pk !== doc.PartitionKey || entry.rk !== doc.RowKey) {
+        return;
+      }
+      if (entry.id === doc.$loki && !entry.dead) {
+        entry.dead = true;
+        this.dead++;
+        return;
+      }
     }
   }
 
-  /** Merges waiting inserts in; rebuilds if the index and the collection disagree on the count. */
+  /** Sorts the waiting inserts, folds them and the marked deletes in once they are many; rebuilds if the counts disagree. */
   settle() {
-    if (this.pending.length > 0) {
-      this.pending.sort((a, b) => compareKeys(a.pk, a.rk, b.pk, b.rk));
-      const merged = new Array(this.sorted.length + this.pending.length);
-      let i = 0, j = 0, k = 0;
-      while (i < this.sorted.length && j < this.pending.length) {
-        merged[k++] = compareKeys(this.sorted[i].pk, this.sorted[i].rk, this.pending[j].pk, this.pending[j].rk) <= 0 ? this.sorted[i++] : this.pending[j++];
-      }
-      while (i < this.sorted.length) merged[k++] = this.sorted[i++];
-      while (j < this.pending.length) merged[k++] = this.pending[j++];
-      this.sorted = merged;
-      this.pending = [];
+    if (this.sorted.length - this.dead + this.pending.size !== this.collection.data.length) {
+      this.rebuild();
+      return;
     }
 
-    if (this.sorted.length !== this.collection.data.length) {
-      this.rebuild();
+    if (this.pendingSorted === null) {
+      this.pendingSorted = [...this.pending.values()].sort(byKey);
+    }
+
+    if (this.pending.size + this.dead > Math.max(1024, this.sorted.length >>> 3)) {
+      const merged = [];
+      const waiting = this.pendingSorted;
+      let i = 0, j = 0;
+      while (i < this.sorted.length || j < waiting.length) {
+        const entry = j >= waiting.length || (i < this.sorted.length && byKey(this.sorted[i], waiting[j]) <= 0) ? this.sorted[i++] : waiting[j++];
+        if (!entry.dead) {
+          merged.push(entry);
+        }
+      }
+      this.sorted = merged;
+      this.pending = new Map();
+      this.pendingSorted = [];
+      this.dead = 0;
     }
   }
 
-  /** The first position whose key is at or after (pk, rk). */
-  lowerBound(pk, rk) {
-    let low = 0, high = this.sorted.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (compareKeys(this.sorted[mid].pk, this.sorted[mid].rk, pk, rk) < 0) {
-        low = mid + 1;
-      } else {
-        high = mid;
+  /** The live entries at or after (pk, rk), in key order (call settle first). */
+  *from(pk, rk) {
+    const main = this.sorted, waiting = this.pendingSorted;
+    let i = lowerBound(main, pk, rk), j = lowerBound(waiting, pk, rk);
+    while (i < main.length || j < waiting.length) {
+      const entry = j >= waiting.length || (i < main.length && byKey(main[i], waiting[j]) <= 0) ? main[i++] : waiting[j++];
+      if (!entry.dead) {
+        yield entry;
       }
     }
-    return low;
   }
 }
 
@@ -230,9 +264,8 @@ LokiTableMetadataStore.prototype.queryTableEntities = async function queryInKeyO
   const index = keyIndexOf(entities);
   index.settle();
   const result = [];
-  for (let at = index.lowerBound(pk, fromRow); at < index.sorted.length && result.length <= maxResults; at++) {
-    const entry = index.sorted[at];
-    if (entry.pk !== pk || (toRow !== undefined && entry.rk > toRow)) {
+  for (const entry of index.from(pk, fromRow)) {
+    if (result.length > maxResults || entry.pk !== pk || (toRow !== undefined && entry.rk > toRow)) {
       break;
     }
 
@@ -298,4 +331,39 @@ loki.Collection.prototype.findOne = function findOneByKeyMap(query) {
   const id = map.get(keyOf(query.PartitionKey, query.RowKey));
   const doc = id === undefined ? null : this.get(id);
   return doc && doc.PartitionKey === query.PartitionKey && doc.RowKey === query.RowKey ? doc : null;
+};
+
+// 5. Replace in place. Azurite replaces an entity (Update, or an upsert of a row that exists) by
+//    removing the old document and inserting the new one; LokiJS removes by splicing its data and id
+//    arrays, so every replace moved the whole table: 210 µs a row in a table of 20,000 rows, 2,500 µs
+//    in one of 600,000 (a replayed portfolio rewrites its sync-state rows). The new document now takes
+//    the old one's place ($loki kept: same keys, same position), as Azurite's merge already does. The
+//    checks, the ETag, the Timestamp and the batch's rollback (which keeps the old document) are Azurite's.
+const StorageErrorFactory = require(path.join(path.dirname(tableStoreModule), "..", "errors", "StorageErrorFactory.js")).default;
+const updateTableEntity = LokiTableMetadataStore.prototype.updateTableEntity;
+LokiTableMetadataStore.prototype.updateTableEntity = async function replaceInPlace(context, table, account, entity, ifMatch, batchId) {
+  const entities = this.getEntityCollection(account, table, context);
+  if (entities.cloneObjects || !keyMaps.has(entities)) {
+    return updateTableEntity.apply(this, arguments);
+  }
+
+  const doc = entities.findOne({ RowKey: entity.RowKey, PartitionKey: entity.PartitionKey });
+  if (!doc) {
+    throw StorageErrorFactory.getEntityNotFound(context);
+  }
+  if (batchId !== "") {
+    this.transactionRollbackTheseEntities.push(doc);
+  }
+
+  const encodedIfMatch = ifMatch === undefined ? undefined : this.encodeIfMatch(ifMatch);
+  if (encodedIfMatch !== undefined && encodedIfMatch !== "*" && this.encodeIfMatch(doc.eTag) !== encodedIfMatch) {
+    throw StorageErrorFactory.getPreconditionFailed(context);
+  }
+
+  entity.properties.Timestamp = entity.lastModifiedTime;
+  entity.properties["Timestamp@odata.type"] = "Edm.DateTime";
+  entity.$loki = doc.$loki;
+  entity.meta = { ...doc.meta };
+  entities.update(entity);
+  return entity;
 };

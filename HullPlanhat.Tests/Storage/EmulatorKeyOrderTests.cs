@@ -84,6 +84,70 @@ public sealed class EmulatorKeyOrderTests(ProductFixture product) : IAsyncLifeti
         Assert.Equal(matching, rows);
     }
 
+    [Fact]
+    public async Task Rows_added_and_removed_in_bursts_are_read_in_key_order_before_and_after_the_index_folds_them_in()
+    {
+        // Bursts under and over the index's fold point (1,024 waiting inserts and removals): reads see
+        // rows still waiting beside the main list, removed rows never, and a removed key added again once.
+        var random = new Random(11);
+        var next = 0;
+        foreach (var (adds, removes) in new[] { (30, 10), (300, 200), (1200, 50), (20, 900), (5, 5) })
+        {
+            var added = Enumerable.Range(next, adds).Select(i => RowKey(i, random)).Append($"re-{next % 7}").Distinct()
+                .Where(k => !expected.ContainsKey(("p", k))).ToList();
+            next += adds;
+            foreach (var chunk in added.Chunk(100))
+            {
+                await table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Add, Row("p", k, random.Next(10)))));
+            }
+
+            var gone = expected.Keys.Where(k => k.Partition == "p").OrderBy(_ => random.Next()).Take(removes).ToList();
+            foreach (var chunk in gone.Chunk(100))
+            {
+                await table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity("p", k.Row))));
+            }
+
+            gone.ForEach(k => expected.Remove(k));
+            var rows = await table.QueryAsync<TableEntity>("PartitionKey eq 'p'", maxPerPage: 257).Select(e => e.RowKey).ToListAsync();
+            Assert.Equal(expected.Keys.Where(k => k.Partition == "p").Select(k => k.Row), rows);
+            var from = expected.Keys.Where(k => k.Partition == "p").ElementAt(rows.Count / 2).Row;
+            var tail = await table.QueryAsync<TableEntity>(e => e.PartitionKey == "p" && e.RowKey.CompareTo(from) >= 0, maxPerPage: 100).Select(e => e.RowKey).ToListAsync();
+            Assert.Equal(rows.SkipWhile(r => r != from), tail);
+        }
+    }
+
+    [Fact]
+    public async Task A_replaced_row_keeps_its_place_holds_only_the_new_columns_and_a_failed_transaction_leaves_it_as_it_was()
+    {
+        var keys = expected.Keys.Where(k => k.Partition == "p").Select(k => k.Row).ToList();
+        var (first, second) = (keys[100], keys[101]);
+        var before = (await table.GetEntityAsync<TableEntity>("p", first)).Value;
+
+        await table.UpsertEntityAsync(new TableEntity("p", first) { ["Other"] = "new" }, TableUpdateMode.Replace);
+        var replaced = (await table.GetEntityAsync<TableEntity>("p", first)).Value;
+        Assert.Equal("new", replaced.GetString("Other"));
+        Assert.False(replaced.ContainsKey("Value"));
+        Assert.NotEqual(before.ETag, replaced.ETag);
+        Assert.Equal(409, (await Assert.ThrowsAsync<Azure.RequestFailedException>(() => table.AddEntityAsync(new TableEntity("p", first)))).Status);
+        Assert.Equal(412, (await Assert.ThrowsAsync<Azure.RequestFailedException>(() =>
+            table.UpdateEntityAsync(new TableEntity("p", first) { ["Other"] = "stale" }, before.ETag, TableUpdateMode.Replace))).Status);
+
+        // All or nothing: the replace of the first row is undone when adding the second (which exists) fails.
+        await Assert.ThrowsAsync<TableTransactionFailedException>(() => table.SubmitTransactionAsync([
+            new TableTransactionAction(TableTransactionActionType.UpdateReplace, new TableEntity("p", first) { ["Other"] = "lost" }, replaced.ETag),
+            new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", second)),
+        ]));
+        var after = (await table.GetEntityAsync<TableEntity>("p", first)).Value;
+        Assert.Equal("new", after.GetString("Other"));
+        Assert.Equal(replaced.ETag, after.ETag);
+
+        expected.Remove(("p", first));
+        expected[("p", first)] = 0;
+        var rows = await table.QueryAsync<TableEntity>("PartitionKey eq 'p'", maxPerPage: 500).Select(e => e.RowKey).ToListAsync();
+        Assert.Equal(expected.Keys.Where(k => k.Partition == "p").Select(k => k.Row), rows);
+        Assert.Single(rows, first);
+    }
+
     private static bool Matches(string filter, TableEntity e)
     {
         int Row(string s) => string.CompareOrdinal(e.RowKey, s);
