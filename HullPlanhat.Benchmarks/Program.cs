@@ -4,7 +4,7 @@ using HullPlanhat.Testing;
 
 // Prints throughput, Planhat-call and memory figures of the product running for real:
 // Azurite + the Sandbox's Planhat/Hull over HTTP (own process) + the SelfHost on Kestrel (this process).
-//   dotnet run -c Release --project HullPlanhat.Benchmarks -- [all | accounts N | users N | incoming N | intake N | batch N | twoway N M | preview N | scale [USERS...] | reliability [case…]]
+//   dotnet run -c Release --project HullPlanhat.Benchmarks -- [all | accounts N | users N | incoming N | intake N | batch N | twoway N M | preview N | scale [USERS...] | reliability [case…] | emulator [ROWS]]
 var scenario = args.ElementAtOrDefault(0) ?? "all";
 if (scenario == "reliability")
 {
@@ -14,6 +14,13 @@ if (scenario == "reliability")
 }
 
 int Count(int fallback) => int.TryParse(args.ElementAtOrDefault(1), out var n) ? n : fallback;
+
+if (scenario == "emulator")
+{
+    // The emulator alone (a private Azurite): whether its cost per row grows with its tables.
+    await EmulatorScenario.RunAsync(Count(600_000));
+    return;
+}
 
 await using var sandbox = await SandboxProcess.StartAsync();
 await using var product = await ProductHost.StartAsync(
