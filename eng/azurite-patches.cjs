@@ -182,16 +182,7 @@ class KeyIndex {
     }
 
     if (this.pending.size + this.dead > Math.max(1024, this.sorted.length >>> 3)) {
-      const merged = [];
-      const waiting = this.pendingSorted;
-      let i = 0, j = 0;
-      while (i < this.sorted.length || j < waiting.length) {
-        const entry = j >= waiting.length || (i < this.sorted.length && byKey(this.sorted[i], waiting[j]) <= 0) ? this.sorted[i++] : waiting[j++];
-        if (!entry.dead) {
-          merged.push(entry);
-        }
-      }
-      this.sorted = merged;
+      this.sorted = [...this.from("", "")]; // every live entry, listed and waiting, in key order
       this.pending = new Map();
       this.pendingSorted = [];
       this.dead = 0;
