@@ -26,23 +26,24 @@ public static class ScaleScenario
     public static LogTally Logs { get; } = new();
 
     private sealed record Phase(string Name, int Objects, TimeSpan Elapsed, IReadOnlyDictionary<string, long> Requests, int PlanhatCalls, string CallsByEndpoint, double P50, double P95, int Slowed, long Skipped,
-        (double MicrosecondsPerUnit, double Busy)? EmulatorCpu);
+        (double MicrosecondsPerUnit, double Busy)? EmulatorCpu, string StorageTimes);
 
     public static async Task RunAsync(ProductHost product, IReadOnlyList<int> userCounts)
     {
         using var storage = new StorageCounters();
+        using var latencies = new StorageLatencies();
         var summary = new Figures("Scale: summary (first run = accounts + users, end to end)");
         await StorageCeiling.MeasureAsync(product.Azurite.ConnectionString, 1_000); // warm-up (JIT of both processes), not reported
         foreach (var users in userCounts)
         {
-            var (firstRun, ceiling) = await RunSizeAsync(product, storage, users);
+            var (firstRun, ceiling) = await RunSizeAsync(product, storage, latencies, users);
             summary.Add($"{users:N0} users + {users / 5:N0} accounts", $"{firstRun:F0} objects/s = {firstRun / ceiling:P0} of the ceiling ({ceiling:F0} msg/s)");
         }
 
         summary.Print();
     }
 
-    private static async Task<(double FirstRunRate, double Ceiling)> RunSizeAsync(ProductHost product, StorageCounters storage, int userCount)
+    private static async Task<(double FirstRunRate, double Ceiling)> RunSizeAsync(ProductHost product, StorageCounters storage, StorageLatencies latencies, int userCount)
     {
         var accountCount = Math.Max(1, userCount / 5);
         var bench = await BenchContext.CreateAsync(product, Settings());
@@ -57,10 +58,10 @@ public static class ScaleScenario
         long peakRss, peakHeap;
         await using (var memory = new RssSampler())
         {
-            phases.Add(await RunPhaseAsync(bench, storage, "accounts", accountCount, Accounts(accountCount), b => NotificationBuilder.AccountUpdate(bench.Connector, b), "outgoing.account"));
-            phases.Add(await RunPhaseAsync(bench, storage, "users", userCount, Users(userCount, accountCount), b => NotificationBuilder.UserUpdate(bench.Connector, b), "outgoing.user"));
-            phases.Add(await RunPhaseAsync(bench, storage, "accounts replayed unchanged", accountCount, Accounts(accountCount), b => NotificationBuilder.AccountUpdate(bench.Connector, b), "outgoing.account"));
-            phases.Add(await RunPhaseAsync(bench, storage, "users replayed unchanged", userCount, Users(userCount, accountCount), b => NotificationBuilder.UserUpdate(bench.Connector, b), "outgoing.user"));
+            phases.Add(await RunPhaseAsync(bench, storage, latencies, "accounts", accountCount, Accounts(accountCount), b => NotificationBuilder.AccountUpdate(bench.Connector, b), "outgoing.account"));
+            phases.Add(await RunPhaseAsync(bench, storage, latencies, "users", userCount, Users(userCount, accountCount), b => NotificationBuilder.UserUpdate(bench.Connector, b), "outgoing.user"));
+            phases.Add(await RunPhaseAsync(bench, storage, latencies, "accounts replayed unchanged", accountCount, Accounts(accountCount), b => NotificationBuilder.AccountUpdate(bench.Connector, b), "outgoing.account"));
+            phases.Add(await RunPhaseAsync(bench, storage, latencies, "users replayed unchanged", userCount, Users(userCount, accountCount), b => NotificationBuilder.UserUpdate(bench.Connector, b), "outgoing.user"));
             (peakRss, peakHeap) = (memory.PeakRssMiB, memory.PeakHeapMiB);
         }
 
@@ -83,6 +84,7 @@ public static class ScaleScenario
             figures.Add($"{phase.Name}: Planhat calls", $"{phase.PlanhatCalls} ({phase.CallsByEndpoint})");
             figures.Add($"{phase.Name}: skipped (already in Planhat)", $"{phase.Skipped:N0}");
             figures.Add($"{phase.Name}: intake POST p50 / p95, answers slowed", $"{phase.P50:F0} / {phase.P95:F0} ms, {phase.Slowed}");
+            figures.Add($"{phase.Name}: storage request time p50 / p95 (ms), most frequent first", phase.StorageTimes);
             if (phase.EmulatorCpu is { } cpu && perMessage is { } message)
             {
                 // At 100 % busy the emulator would serve 1 / (CPU per object): the ceiling this product's objects can reach on it.
@@ -104,7 +106,7 @@ public static class ScaleScenario
         return (firstRate, ceiling);
     }
 
-    private static async Task<Phase> RunPhaseAsync(BenchContext bench, StorageCounters storage, string name, int count,
+    private static async Task<Phase> RunPhaseAsync(BenchContext bench, StorageCounters storage, StorageLatencies latencies, string name, int count,
         IEnumerable<JsonObject> messages, Func<IEnumerable<JsonObject>, string> notification, string log)
     {
         Console.WriteLine($"  {name}: {count:N0} objects");
@@ -113,6 +115,7 @@ public static class ScaleScenario
         var skipped = Logs.Count($"{log}.skip");
         var callsBefore = (await bench.CallsAsync()).Count;
         var requestsBefore = storage.Snapshot();
+        var timesBefore = latencies.Snapshot();
         var hull = new HullStandIn(bench);
         var emulatorCpu = EmulatorCpu.Start(bench.Product.Azurite);
         var time = Stopwatch.StartNew();
@@ -155,7 +158,7 @@ public static class ScaleScenario
         Console.WriteLine($"  {name}: {count / time.Elapsed.TotalSeconds:F0} objects/s; {(double)requests.Values.Sum() / count:F3} storage requests per object " +
             $"({(double)(requests.Values.Sum() - requests.GetValueOrDefault("queue receive-empty")) / count:F3} without idle polls); {calls.Count} Planhat calls; intake p95 {hull.Percentile(0.95):F0} ms; load {File.ReadAllText("/proc/loadavg").Trim()}");
         return new Phase(name, count, time.Elapsed, requests, calls.Count, byEndpoint, hull.Percentile(0.5), hull.Percentile(0.95), hull.Slowed,
-            Logs.Count($"{log}.skip") - skipped, cpu);
+            Logs.Count($"{log}.skip") - skipped, cpu, latencies.Since(timesBefore));
     }
 
     private static async Task FlushPeriodicallyAsync(ProductHost product, CancellationToken stop)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Azure;
 using Azure.Core;
@@ -14,12 +15,15 @@ namespace HullPlanhat.Core.Storage;
 public sealed class StorageRequestMetrics(IMeterFactory meters)
 {
     public const string InstrumentName = "hullplanhat.storage.requests";
+    public const string DurationInstrumentName = "hullplanhat.storage.duration";
     private const string ServiceTag = "service";
     private const string OperationTag = "operation";
     private const string TableTag = "table";
     private const string TableProperty = "hullplanhat.storage.table";
 
     private readonly Counter<long> requests = meters.Create(ProductMetrics.Name).CreateCounter<long>(InstrumentName, description: "Storage requests, by service and operation.");
+    private readonly Histogram<double> durations = meters.Create(ProductMetrics.Name).CreateHistogram<double>(DurationInstrumentName, unit: "s",
+        description: "Storage request time from send to answer (each retry its own), by service and operation.");
 
     /// <summary>
     /// The service and operation a measurement was tagged with ("?" for a missing tag), for
@@ -107,29 +111,31 @@ public sealed class StorageRequestMetrics(IMeterFactory meters)
     {
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 ProcessNext(message, pipeline);
             }
             finally
             {
-                Count(message);
+                Count(message, Stopwatch.GetElapsedTime(started));
             }
         }
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 await ProcessNextAsync(message, pipeline);
             }
             finally
             {
-                Count(message);
+                Count(message, Stopwatch.GetElapsedTime(started));
             }
         }
 
-        private void Count(HttpMessage message)
+        private void Count(HttpMessage message, TimeSpan elapsed)
         {
             var operation = Operation(service, message.Request.Method.Method, message.Request.Uri.Path, message.Request.Uri.Query);
             if (operation == "receive" && message.HasResponse && IsEmptyReceive(message.Response))
@@ -142,10 +148,12 @@ public sealed class StorageRequestMetrics(IMeterFactory meters)
             if (name is not null)
             {
                 owner.requests.Add(1, new(ServiceTag, service), new(OperationTag, operation), new(TableTag, name));
+                owner.durations.Record(elapsed.TotalSeconds, new(ServiceTag, service), new(OperationTag, operation), new(TableTag, name));
             }
             else
             {
                 owner.requests.Add(1, new(ServiceTag, service), new(OperationTag, operation));
+                owner.durations.Record(elapsed.TotalSeconds, new(ServiceTag, service), new(OperationTag, operation));
             }
         }
     }
