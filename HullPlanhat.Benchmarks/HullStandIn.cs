@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace HullPlanhat.Benchmarks;
@@ -5,9 +6,10 @@ namespace HullPlanhat.Benchmarks;
 /// <summary>
 /// Sends a stream of messages as Hull does: notifications of the <c>size</c> the last answer asked
 /// for, each after the <c>in</c> it asked to wait, from a few senders at once. Messages are built
-/// as they are sent, so the benchmark holds no portfolio in memory.
+/// as they are sent, so the benchmark holds no portfolio in memory. Paced (<paramref name="objectsPerSecond"/>),
+/// a notification is not sent before its objects' turn at that rate: an open load the workers can keep up with.
 /// </summary>
-public sealed class HullStandIn(BenchContext bench, int senders = 2)
+public sealed class HullStandIn(BenchContext bench, int senders = 2, double? objectsPerSecond = null)
 {
     private readonly List<double> latencies = [];
     private long waitedMs;
@@ -25,23 +27,33 @@ public sealed class HullStandIn(BenchContext bench, int senders = 2)
     {
         using var source = messages.GetEnumerator();
         var gate = new Lock();
+        var clock = Stopwatch.StartNew();
+        long taken = 0;
         await Task.WhenAll(Enumerable.Range(0, senders).Select(async _ =>
         {
             var (size, wait) = (firstSize, 0);
             while (true)
             {
                 var batch = new List<JsonObject>(size);
+                long first;
                 lock (gate)
                 {
                     while (batch.Count < size && source.MoveNext())
                     {
                         batch.Add(source.Current);
                     }
+
+                    (first, taken) = (taken, taken + batch.Count);
                 }
 
                 if (batch.Count == 0)
                 {
                     return;
+                }
+
+                if (objectsPerSecond is { } rate && TimeSpan.FromSeconds(first / rate) - clock.Elapsed is { Ticks: > 0 } early)
+                {
+                    await Task.Delay(early);
                 }
 
                 var (elapsed, flow) = await bench.PostAsync(notification(batch));

@@ -12,7 +12,9 @@ namespace HullPlanhat.Benchmarks.Scenarios;
 /// <summary>
 /// A portfolio of N users (10 % with one event) of N/5 accounts (one license each), per size given:
 /// accounts then users from a Hull stand-in that honours flow control, the outbox flushed every
-/// <see cref="FlushEvery"/> as the timer would, then the same portfolio replayed unchanged. Prints
+/// <see cref="FlushEvery"/> as the timer would, then the same portfolio replayed unchanged, then up to
+/// <see cref="PacedUsers"/> users replayed at half the rate the workers reached (intake latency under a
+/// load they keep up with). Prints
 /// objects/s, storage requests per object by kind and operation, Planhat calls, peak RSS, intake
 /// latency, and the storage's raw per-message ceiling measured on the same emulator in the same run.
 /// </summary>
@@ -21,6 +23,7 @@ public static class ScaleScenario
     /// <summary>How often the outbox is flushed while objects arrive: the product's timer (<c>Schedules:FlushOutbox</c>).</summary>
     public static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(10);
     private const int CeilingMessages = 5_000;
+    private const int PacedUsers = 20_000;
     private static readonly int QueuesPolled = TriggerTable.All.Count(t => t.Kind == TriggerKind.Queue);
 
     public static LogTally Logs { get; } = new();
@@ -62,6 +65,12 @@ public static class ScaleScenario
             phases.Add(await RunPhaseAsync(bench, storage, latencies, "users", userCount, Users(userCount, accountCount), b => NotificationBuilder.UserUpdate(bench.Connector, b), "outgoing.user"));
             phases.Add(await RunPhaseAsync(bench, storage, latencies, "accounts replayed unchanged", accountCount, Accounts(accountCount), b => NotificationBuilder.AccountUpdate(bench.Connector, b), "outgoing.account"));
             phases.Add(await RunPhaseAsync(bench, storage, latencies, "users replayed unchanged", userCount, Users(userCount, accountCount), b => NotificationBuilder.UserUpdate(bench.Connector, b), "outgoing.user"));
+            // Intake while the workers are busy but keep up: Hull sending at half the rate they just reached.
+            var replayed = phases[^1];
+            var pace = replayed.Objects / replayed.Elapsed.TotalSeconds / 2;
+            var pacedCount = Math.Min(userCount, PacedUsers);
+            phases.Add(await RunPhaseAsync(bench, storage, latencies, $"users replayed at {pace:F0}/s (half the rate above)", pacedCount, Users(pacedCount, accountCount),
+                b => NotificationBuilder.UserUpdate(bench.Connector, b), "outgoing.user", pace));
             (peakRss, peakHeap) = (memory.PeakRssMiB, memory.PeakHeapMiB);
         }
 
@@ -107,7 +116,7 @@ public static class ScaleScenario
     }
 
     private static async Task<Phase> RunPhaseAsync(BenchContext bench, StorageCounters storage, StorageLatencies latencies, string name, int count,
-        IEnumerable<JsonObject> messages, Func<IEnumerable<JsonObject>, string> notification, string log)
+        IEnumerable<JsonObject> messages, Func<IEnumerable<JsonObject>, string> notification, string log, double? pace = null)
     {
         Console.WriteLine($"  {name}: {count:N0} objects");
         // Every object of this portfolio passes the filters, so its queue worker stages it (one .staged line); the flush's .skip lines come later.
@@ -116,7 +125,7 @@ public static class ScaleScenario
         var callsBefore = (await bench.CallsAsync()).Count;
         var requestsBefore = storage.Snapshot();
         var timesBefore = latencies.Snapshot();
-        var hull = new HullStandIn(bench);
+        var hull = pace is null ? new HullStandIn(bench) : new HullStandIn(bench, senders: 4, objectsPerSecond: pace);
         var emulatorCpu = EmulatorCpu.Start(bench.Product.Azurite);
         var time = Stopwatch.StartNew();
         using var stopFlushing = new CancellationTokenSource();
