@@ -7,25 +7,11 @@ namespace HullPlanhat.Benchmarks;
 /// <summary>Counts the product's storage requests (it runs in this process) by service and operation.</summary>
 public sealed class StorageCounters : IDisposable
 {
-    private readonly MeterListener listener = new();
     private readonly ConcurrentDictionary<string, long> counts = new(StringComparer.Ordinal);
+    private readonly MeterListener listener;
 
-    public StorageCounters()
-    {
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == StorageRequestMetrics.InstrumentName)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            var (service, operation, table) = StorageRequestMetrics.AllTagsOf(tags);
-            counts.AddOrUpdate(table is null ? $"{service} {operation}" : $"{service} {operation} {table}", value, (_, c) => c + value);
-        });
-        listener.Start();
-    }
+    public StorageCounters() =>
+        listener = StorageInstrumentListener.Start<long>(StorageRequestMetrics.InstrumentName, (key, value) => counts.AddOrUpdate(key, value, (_, c) => c + value));
 
     public IReadOnlyDictionary<string, long> Snapshot() => new Dictionary<string, long>(counts, StringComparer.Ordinal);
 

@@ -12,26 +12,12 @@ public sealed class StorageLatencies : IDisposable
 {
     private const int BucketsPerDoubling = 8;
     private const int Buckets = 27 * BucketsPerDoubling; // 1 µs … 2^27 µs (≈ 134 s)
-    private readonly MeterListener listener = new();
     private readonly ConcurrentDictionary<string, long[]> counts = new(StringComparer.Ordinal);
+    private readonly MeterListener listener;
 
-    public StorageLatencies()
-    {
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == StorageRequestMetrics.DurationInstrumentName)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
-        {
-            var (service, operation, table) = StorageRequestMetrics.AllTagsOf(tags);
-            var buckets = counts.GetOrAdd(table is null ? $"{service} {operation}" : $"{service} {operation} {table}", _ => new long[Buckets]);
-            Interlocked.Increment(ref buckets[Bucket(seconds)]);
-        });
-        listener.Start();
-    }
+    public StorageLatencies() =>
+        listener = StorageInstrumentListener.Start<double>(StorageRequestMetrics.DurationInstrumentName,
+            (key, seconds) => Interlocked.Increment(ref counts.GetOrAdd(key, _ => new long[Buckets])[Bucket(seconds)]));
 
     private static int Bucket(double seconds) =>
         Math.Clamp((int)(Math.Log2(Math.Max(1, seconds * 1e6)) * BucketsPerDoubling), 0, Buckets - 1);
