@@ -4,8 +4,8 @@ using HullPlanhat.Core.Incoming;
 namespace HullPlanhat.Core.TwoWay;
 
 /// <summary>
-/// The outgoing side of loop suppression: whether Planhat, as this connector last imported it,
-/// already holds every field a Hull object would write. Then the object's values came from Planhat
+/// The outgoing side of loop suppression: whether Planhat, as this connector last imported it and
+/// then wrote to it, already holds every field a Hull object would write. Then the object's values came from Planhat
 /// (a trait we wrote to Hull, coming back in Hull's notification) and writing them would only echo.
 /// One table read, and only for an object whose mapped payload differs from what we last wrote.
 /// </summary>
@@ -27,7 +27,10 @@ public sealed class ImportedState(HashStore hashes)
             return false;
         }
 
-        var written = FieldFingerprints.OfWritten(item);
-        return written.Count > 0 && written.All(field => imported.TryGetValue(field.Key, out var value) && value == field.Value);
+        // A write since the import (the import clears it) is what Planhat holds now for the fields it carried:
+        // a Hull change reverted to the imported value must be written back over it.
+        var planhat = row.Written is { Fields: var ours } ? imported.Concat(ours).GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Last().Value) : imported;
+        var payload = FieldFingerprints.OfWritten(item);
+        return payload.Count > 0 && payload.All(field => planhat.TryGetValue(field.Key, out var value) && value == field.Value);
     }
 }

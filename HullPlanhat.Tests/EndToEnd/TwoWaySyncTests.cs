@@ -243,6 +243,16 @@ public sealed class TwoWaySyncTests(ProductFixture product)
 
         var company = Assert.Single(await connector.PlanhatAsync(ObjectKind.Companies));
         Assert.Equal(("Origin Co Renamed In Hull", "Live"), (company["name"]!.ToString(), company["phase"]!.ToString()));
+
+        // Renamed back in Hull to the value the import once brought: Planhat holds our rename now, so it is written.
+        account["name"] = "Origin Co";
+        (await connector.SendAccountsAsync([TestConnector.AccountMessage(account)])).EnsureSuccessStatusCode();
+        await connector.WaitForAccountDecisionsAsync(4);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+
+        company = Assert.Single(await connector.PlanhatAsync(ObjectKind.Companies));
+        Assert.Equal("Origin Co", company["name"]!.ToString());
+        Assert.DoesNotContain(connector.Logs("outgoing.account.skip").Skip(2), l => l["Reason"] == Core.TwoWay.ImportedState.AlreadyInPlanhat);
     }
 
     private async Task<TestConnector> ConnectorAsync(string? secret = WebhookSecret)
