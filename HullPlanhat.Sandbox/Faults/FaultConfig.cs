@@ -6,6 +6,7 @@ namespace HullPlanhat.Sandbox.Faults;
 /// Faults after the write: a write that got through is applied, then its reply is lost (a 502) with
 /// probability <see cref="LostReplyRate"/>, or delayed by <see cref="SlowReplyMilliseconds"/> with
 /// probability <see cref="SlowReplyRate"/> (longer than the client waits, it is a lost reply too).
+/// <see cref="AnalyticsOnly"/> faults the analytics endpoints and nothing else.
 /// </summary>
 public sealed record FaultConfig(
     double FailureRate = 0,
@@ -15,7 +16,8 @@ public sealed record FaultConfig(
     bool IncludeAnalytics = false,
     double LostReplyRate = 0,
     double SlowReplyRate = 0,
-    int SlowReplyMilliseconds = 0)
+    int SlowReplyMilliseconds = 0,
+    bool AnalyticsOnly = false)
 {
     public static FaultConfig None { get; } = new();
 }

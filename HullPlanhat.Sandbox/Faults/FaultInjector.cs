@@ -37,7 +37,7 @@ public sealed class FaultInjector
     {
         lock (_gate)
         {
-            if (_config.FailureRate <= 0 || (isAnalytics && !_config.IncludeAnalytics))
+            if (_config.FailureRate <= 0 || !Applies(isAnalytics))
             {
                 return null;
             }
@@ -63,7 +63,7 @@ public sealed class FaultInjector
     {
         lock (_gate)
         {
-            if ((_config.LostReplyRate <= 0 && _config.SlowReplyRate <= 0) || (isAnalytics && !_config.IncludeAnalytics))
+            if ((_config.LostReplyRate <= 0 && _config.SlowReplyRate <= 0) || !Applies(isAnalytics))
             {
                 return AfterWriteFault.None;
             }
@@ -74,4 +74,7 @@ public sealed class FaultInjector
                 : AfterWriteFault.None;
         }
     }
+
+    private bool Applies(bool isAnalytics) =>
+        isAnalytics ? _config.IncludeAnalytics || _config.AnalyticsOnly : !_config.AnalyticsOnly;
 }

@@ -46,7 +46,8 @@ public sealed class UsersAtScaleTests(ProductFixture product, ITestOutputHelper 
         var settings = TestUsers.Settings();
         settings["contact_events"] = new JsonArray("Logged in");
         var connector = await product.CreateConnectorAsync(settings);
-        await product.SandboxAdmin.SetFaultsAsync(connector.PlanhatToken, new FaultConfig(0.2, [429, 500], Seed: 7, IncludeAnalytics: true));
+        // Planhat writes only: a 500 in front of the analytics sink leaves its post's outcome unknown (ExactlyOnceTests covers analytics).
+        await product.SandboxAdmin.SetFaultsAsync(connector.PlanhatToken, new FaultConfig(0.2, [429, 500], Seed: 1));
         var accounts = Enumerable.Range(0, 3).Select(i => TestUsers.Account($"flaky-acct-{i}", $"Flaky {i}")).ToArray();
         await connector.StageAccountsAsync(accounts);
 

@@ -80,6 +80,46 @@ public sealed class ExactlyOnceTests(ProductFixture product, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task Analytics_posts_refused_in_front_of_the_sink_are_sent_again_and_posts_whose_reply_was_lost_are_not()
+    {
+        var connector = await product.CreateConnectorAsync(Settings());
+        var account = TestUsers.Account("an-1", "Analytics");
+        await connector.StageAccountsAsync(account);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+
+        // Refused before the sink (429, 400): sent again by later flushes until it gets through, once.
+        await product.SandboxAdmin.SetFaultsAsync(connector.PlanhatToken, new FaultConfig(1, [400], AnalyticsOnly: true));
+        await SendUsersWithEventsAsync("refused", 0, 10);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+        Assert.Empty(await product.SandboxAdmin.GetAnalyticsAsync(connector.PlanhatToken));
+        await product.SandboxAdmin.SetFaultsAsync(connector.PlanhatToken, FaultConfig.None);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+        Assert.Equal(10, (await product.SandboxAdmin.GetAnalyticsAsync(connector.PlanhatToken)).Count);
+
+        // Taken by the sink, then a gateway's 502: the outcome is unknown, so it is not posted again.
+        await product.SandboxAdmin.SetFaultsAsync(connector.PlanhatToken, new FaultConfig(LostReplyRate: 1, AnalyticsOnly: true));
+        await SendUsersWithEventsAsync("lost", 10, 10);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+        await product.SandboxAdmin.SetFaultsAsync(connector.PlanhatToken, FaultConfig.None);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+
+        var activities = await product.SandboxAdmin.GetAnalyticsAsync(connector.PlanhatToken);
+        Assert.Equal(20, activities.Count);
+        Assert.Equal(20, activities.Select(a => a["info"]!["n"]!.GetValue<int>()).Distinct().Count());
+        Assert.Equal(10, connector.Logs("outgoing.user_event.error").Count(l => l["Error"]!.StartsWith("Outcome unknown", StringComparison.Ordinal)));
+        Assert.Contains(await connector.PlanhatCallsAsync(), c => c.Status == 502);
+
+        async Task SendUsersWithEventsAsync(string prefix, int first, int count)
+        {
+            var messages = Enumerable.Range(first, count).Select(i => TestUsers.Message(TestUsers.User($"{prefix}{i:D2}"), account,
+                [TestUsers.Event("Logged in", new JsonObject { ["n"] = i })])).ToList();
+            (await product.SendUsersAsync(connector, messages)).EnsureSuccessStatusCode();
+            await connector.WaitForUserDecisionsAsync(first + count);
+        }
+    }
+
+    [Fact]
     public async Task An_account_delivered_as_versions_1_to_5_in_random_order_ends_as_version_5()
     {
         var connector = await product.CreateConnectorAsync(Settings());

@@ -10,9 +10,10 @@ namespace HullPlanhat.Core.Outgoing.Users;
 /// Posts the staged events of endusers Planhat has accepted, as activities: the bulk analytics
 /// endpoint when more than one, at most <see cref="MaxPerCall"/> per call (§4.8, fixed per §12.10).
 /// Planhat does not deduplicate activities, so a post is sent again only when its failure proves it
-/// never reached the analytics sink: an error status (the sink itself always answers 200) or a
-/// connection never made. After a timeout or a dropped reply its events count as sent (at most
-/// once), with an error log naming them.
+/// never reached the analytics sink: a refusal (a 4xx other than 408, from whatever stands in front
+/// of a sink that itself always answers 200) or a connection never made. After a 5xx (a gateway's
+/// 502 or 504 may come after the sink took the post), a timeout or a dropped reply its events count
+/// as sent (at most once), with an error log naming them.
 /// </summary>
 public sealed class ActivityPoster(PlanhatClient planhat, ILogger<ActivityPoster> logger)
 {
@@ -62,7 +63,8 @@ public sealed class ActivityPoster(PlanhatClient planhat, ILogger<ActivityPoster
 
     /// <summary>True when the post certainly did not reach Planhat's analytics sink.</summary>
     public static bool NotDelivered(Exception error) =>
-        error is PlanhatApiException or InvalidOperationException
+        error is PlanhatApiException { Status: var status } && (int)status is >= 400 and < 500 and not 408
+        || error is InvalidOperationException
         || error is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
 
     private void Log(IEnumerable<(OutboxRow Row, StagedEvent Event)> events, Action<StagedEvent> write)
