@@ -53,6 +53,10 @@ public static partial class HullLog
     [LoggerMessage(1302, LogLevel.Information, "outgoing.user_event.skip {Event} {Reason}", EventName = "outgoing.user_event.skip")]
     public static partial void EventSkipped(this ILogger logger, string @event, string reason);
 
+    /// <summary>Events recorded as sent before a post that never happened, and the record could not be undone: they are not posted.</summary>
+    [LoggerMessage(1303, LogLevel.Error, "outgoing.user_event.unrecorded_error {Error}", EventName = "outgoing.user_event.unrecorded_error")]
+    public static partial void EventRecordNotTakenBack(this ILogger logger, string error);
+
     [LoggerMessage(1400, LogLevel.Information, "outgoing.flush.complete {ObjectType} {Sent} {Succeeded} {Failed} {Calls}", EventName = "outgoing.flush.complete")]
     public static partial void FlushCompleted(this ILogger logger, string objectType, int sent, int succeeded, int failed, int calls);
 

@@ -63,12 +63,13 @@ public sealed class PlanhatClient(HttpClient http)
     }
 
     /// <summary>Posts user activities: one call for one, the bulk endpoint for more.</summary>
-    public async Task PostActivitiesAsync(PlanhatConnection connection, IReadOnlyList<JsonObject> activities, CancellationToken cancellationToken)
+    /// <param name="wire">Tells afterwards whether any attempt reached the network.</param>
+    public async Task PostActivitiesAsync(PlanhatConnection connection, IReadOnlyList<JsonObject> activities, PlanhatWire wire, CancellationToken cancellationToken)
     {
         var tenant = Uri.EscapeDataString(connection.TenantId ?? throw new InvalidOperationException("No tenant id."));
         JsonNode body = activities.Count == 1 ? activities[0].DeepClone() : new JsonArray(activities.Select(a => (JsonNode)a.DeepClone()).ToArray());
         var uri = connection.Analytics(activities.Count == 1 ? $"analytics/{tenant}" : $"analytics/bulk/{tenant}");
-        using var response = await SendAsync(connection, HttpMethod.Post, uri, body, cancellationToken);
+        using var response = await SendAsync(connection, HttpMethod.Post, uri, body, cancellationToken, wire);
         await EnsureSuccessAsync(response, cancellationToken);
     }
 
@@ -85,9 +86,15 @@ public sealed class PlanhatClient(HttpClient http)
         return await ReadAsync(response, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(PlanhatConnection connection, HttpMethod method, Uri uri, JsonNode? body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(PlanhatConnection connection, HttpMethod method, Uri uri, JsonNode? body, CancellationToken cancellationToken,
+        PlanhatWire? wire = null)
     {
         using var request = new HttpRequestMessage(method, uri);
+        if (wire is not null)
+        {
+            request.Options.Set(PlanhatWire.Key, wire);
+        }
+
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", connection.Token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Options.Set(BudgetKey, connection.BudgetKey);

@@ -4,7 +4,8 @@ namespace HullPlanhat.Core.Planhat;
 
 /// <summary>
 /// Innermost handler of the Planhat client: every attempt (retries included) waits for the
-/// shared <see cref="PlanhatRateGate"/>, is counted, and reports an exhausted budget.
+/// shared <see cref="PlanhatRateGate"/>, is counted (and marked on its <see cref="PlanhatWire"/>),
+/// and reports an exhausted budget.
 /// </summary>
 public sealed class PlanhatRateLimitHandler(PlanhatRateGate gate, SharedPlanhatBudget sharedBudget, PlanhatCallCounter counter, ProductMetrics metrics) : DelegatingHandler
 {
@@ -18,6 +19,7 @@ public sealed class PlanhatRateLimitHandler(PlanhatRateGate gate, SharedPlanhatB
         }
 
         counter.Count();
+        PlanhatWire.MarkAttempt(request);
         var response = await base.SendAsync(request, cancellationToken);
         metrics.PlanhatCall(request.Method.Method, request.RequestUri, (int)response.StatusCode);
         if (response.Headers.TryGetValues("X-Rate-Limit-Remaining", out var values)

@@ -18,6 +18,7 @@ namespace HullPlanhat.Core.Outgoing.Users;
 public sealed class ActivityPoster(PlanhatClient planhat, ILogger<ActivityPoster> logger)
 {
     public const int MaxPerCall = 5000;
+    public const string NotSent = "The flush was cancelled before the post reached Planhat; a later flush sends it.";
 
     /// <returns>The error per row whose events could not be sent (those rows are retried).</returns>
     public async Task<IReadOnlyDictionary<OutboxRow, string>> PostAsync(PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
@@ -33,32 +34,48 @@ public sealed class ActivityPoster(PlanhatClient planhat, ILogger<ActivityPoster
 
         foreach (var chunk in events.Chunk(MaxPerCall))
         {
-            var error = await PlanhatCalls.TryAsync<Exception?>(
-                async () =>
-                {
-                    await planhat.PostActivitiesAsync(connection, chunk.Select(c => c.Event.Activity).ToList(), cancellationToken);
-                    return null;
-                },
-                (Exception e) => e, cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // The flush ran out of time (or the host is stopping) before this post: a later flush sends it.
+                Fail(chunk, NotSent);
+                continue;
+            }
+
+            var wire = new PlanhatWire();
+            Exception? error = null;
+            try
+            {
+                await planhat.PostActivitiesAsync(connection, chunk.Select(c => c.Event.Activity).ToList(), wire, cancellationToken);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                error = e;
+            }
+
             if (error is null)
             {
                 Log(chunk, e => logger.EventSucceeded(e.Action, 1));
             }
-            else if (!NotDelivered(error))
+            else if (!wire.Reached || NotDelivered(error))
             {
-                Log(chunk, e => logger.EventFailed(e.Action, "Outcome unknown (" + error.Message + "); not sent again, so Planhat gets no duplicate."));
+                Fail(chunk, error is OperationCanceledException ? NotSent : error.Message);
             }
             else
             {
-                Log(chunk, e => logger.EventFailed(e.Action, error.Message));
-                foreach (var (row, _) in chunk)
-                {
-                    failed[row] = "Sending events failed: " + error.Message;
-                }
+                Log(chunk, e => logger.EventFailed(e.Action, "Outcome unknown (" + error.Message + "); not sent again, so Planhat gets no duplicate."));
             }
         }
 
         return failed;
+
+        void Fail((OutboxRow Row, StagedEvent Event)[] chunk, string error)
+        {
+            Log(chunk, e => logger.EventFailed(e.Action, error));
+            foreach (var (row, _) in chunk)
+            {
+                failed[row] = "Sending events failed: " + error;
+            }
+        }
     }
 
     /// <summary>True when the post certainly did not reach Planhat's analytics sink.</summary>

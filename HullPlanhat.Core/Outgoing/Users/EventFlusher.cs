@@ -87,9 +87,32 @@ public sealed class EventFlusher(
 
         var posting = unposted.Keys.ToList();
         IEnumerable<(string, string)> Ids(IEnumerable<OutboxRow> of) => of.SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId)));
-        await sentEvents.MarkSentAsync(connectorId, Ids(posting), cancellationToken);
+        try
+        {
+            await sentEvents.MarkSentAsync(connectorId, Ids(posting), cancellationToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Recorded in part, posted not at all: the record is taken back, the rows stay for the next flush.
+            await TakeBackAsync(Ids(posting));
+            throw;
+        }
+
         var posted = await activities.PostAsync(connection, posting, cancellationToken);
-        await sentEvents.ForgetAsync(connectorId, Ids(posted.Keys), cancellationToken);
+        // Not cancellable: events recorded as sent but certainly not posted would never be posted.
+        await sentEvents.ForgetAsync(connectorId, Ids(posted.Keys), CancellationToken.None);
         return posted.ToDictionary(f => unposted[f.Key], f => f.Value, (IEqualityComparer<OutboxRow>)ReferenceEqualityComparer.Instance);
+
+        async Task TakeBackAsync(IEnumerable<(string, string)> ids)
+        {
+            try
+            {
+                await sentEvents.ForgetAsync(connectorId, ids, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger.EventRecordNotTakenBack(e.Message);
+            }
+        }
     }
 }
