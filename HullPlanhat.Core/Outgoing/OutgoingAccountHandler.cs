@@ -56,6 +56,14 @@ public sealed class OutgoingAccountHandler(
             return;
         }
 
+        var hullPlanhatId = HullAttributePath.Read(account, "planhat.id")?.ToString();
+        var claims = HullClaims.ForAccount(account);
+        if (IdentityLimits.Check(hullId, hullPlanhatId, claims) is { } tooLong)
+        {
+            Skip(tooLong);
+            return;
+        }
+
         var company = CompanyMapper.Map(account, settings);
         var licenses = LicenseMapper.Map(account, settings);
         foreach (var problem in licenses.Problems)
@@ -74,7 +82,6 @@ public sealed class OutgoingAccountHandler(
 
         // No read here: whether Planhat has this already is decided by the flush, for the whole chunk at once (FlushTriage).
         var hash = CanonicalJson.Hash(new JsonObject { ["company"] = company.DeepClone(), ["licenses"] = licenses.Licenses?.DeepClone() });
-        var hullPlanhatId = HullAttributePath.Read(account, "planhat.id")?.ToString();
         var staged = await outbox.StageNewestAsync(new OutboxRow
         {
             ConnectorId = connector.Id,
@@ -84,7 +91,7 @@ public sealed class OutgoingAccountHandler(
             Attachments = licenses.Licenses,
             Hash = hash,
             PlanhatId = hullPlanhatId,
-            HullClaims = HullClaims.ForAccount(account),
+            HullClaims = claims,
             Context = new JsonObject { ["hullPlanhatId"] = hullPlanhatId },
             Version = ChangeVersion.Of(account),
         }, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace HullPlanhat.Core.Storage;
@@ -17,5 +18,15 @@ public static class TableKeys
         }
 
         return "~" + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(value));
+    }
+
+    /// <summary>
+    /// <see cref="Encode"/>, or for a value whose encoding is longer than <paramref name="maxLength"/>
+    /// (keys are capped at 1 KiB) <c>!</c> + its SHA-256: short values keep the keys they always had.
+    /// </summary>
+    public static string EncodeBounded(string value, int maxLength = 200)
+    {
+        var encoded = Encode(value);
+        return encoded.Length <= maxLength ? encoded : "!" + Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
     }
 }

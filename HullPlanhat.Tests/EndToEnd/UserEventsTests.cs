@@ -50,6 +50,37 @@ public sealed class UserEventsTests(ProductFixture product)
     }
 
     [Fact]
+    public async Task An_event_with_a_huge_id_is_sent_beside_the_others_and_a_user_with_a_huge_identity_is_skipped_with_its_reason()
+    {
+        var connector = await product.CreateConnectorAsync(EventSettings());
+        var account = TestUsers.Account("acme-big");
+        await connector.StageAccountsAsync(account);
+        var huge = new string('x', 40_000);
+        var messages = new[]
+        {
+            TestUsers.Message(TestUsers.User("big-event"), account, [TestUsers.Event("Signed up", new JsonObject { ["n"] = 1 }, eventId: huge)]),
+            TestUsers.Message(TestUsers.User("plain"), account, [TestUsers.Event("Signed up", new JsonObject { ["n"] = 2 })]),
+            TestUsers.Message(TestUsers.User("big-identity", extra: new JsonObject { ["external_id"] = huge }), account,
+                [TestUsers.Event("Signed up", new JsonObject { ["n"] = 3 })]),
+        };
+        (await product.SendUsersAsync(connector, messages)).EnsureSuccessStatusCode();
+        await connector.WaitForUserDecisionsAsync(3);
+
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+
+        var activities = await product.SandboxAdmin.GetAnalyticsAsync(connector.PlanhatToken);
+        Assert.Equal([1, 2], activities.Select(a => a["info"]!["n"]!.GetValue<int>()).Order());
+        Assert.Equal(Core.Outgoing.IdentityLimits.TooLong, Assert.Single(connector.Logs("outgoing.user.skip"))["Reason"]);
+        Assert.Empty(connector.Logs("connector.function.error"));
+
+        // The huge id is recorded as sent like any other: not posted again.
+        (await product.SendUsersAsync(connector, messages.Take(1))).EnsureSuccessStatusCode();
+        await connector.WaitForUserDecisionsAsync(4);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+        Assert.Equal(2, (await product.SandboxAdmin.GetAnalyticsAsync(connector.PlanhatToken)).Count);
+    }
+
+    [Fact]
     public async Task Events_of_several_users_go_in_one_bulk_call_after_their_endusers_even_when_a_user_is_unchanged()
     {
         var connector = await product.CreateConnectorAsync(EventSettings());

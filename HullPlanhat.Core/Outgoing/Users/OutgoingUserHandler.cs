@@ -59,10 +59,18 @@ public sealed class OutgoingUserHandler(
             return;
         }
 
+        var hullPlanhatId = Json.HullAttributePath.Read(user, "planhat.id")?.ToString();
+        var claims = HullClaims.ForUser(user);
+        var accountClaims = account is null ? null : HullClaims.ForAccount(account);
+        if (IdentityLimits.Check(hullId, hullPlanhatId, claims, accountClaims) is { } tooLong)
+        {
+            Skip(tooLong);
+            return;
+        }
+
         // No read here: whether Planhat has this enduser, and which events went already, is decided by the flush for the whole chunk (FlushTriage).
         var events = StageableEvents(EventMapper.Map(message.Events, enduser, account, settings), settings);
         var hash = EnduserHash.Compute(enduser, company);
-        var hullPlanhatId = Json.HullAttributePath.Read(user, "planhat.id")?.ToString();
         var row = new OutboxRow
         {
             ConnectorId = connector.Id,
@@ -71,8 +79,8 @@ public sealed class OutgoingUserHandler(
             Payload = enduser,
             Hash = hash,
             PlanhatId = hullPlanhatId,
-            HullClaims = HullClaims.ForUser(user),
-            Context = new EnduserContext(true, company, account is null ? null : HullClaims.ForAccount(account), hullPlanhatId).ToJson(),
+            HullClaims = claims,
+            Context = new EnduserContext(true, company, accountClaims, hullPlanhatId).ToJson(),
             Version = ChangeVersion.Of(user),
         };
 

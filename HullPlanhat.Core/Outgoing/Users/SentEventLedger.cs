@@ -99,5 +99,6 @@ public sealed class SentEventLedger(StorageClients storage)
         return expired.Count;
     }
 
-    private static string RowKey(string hullUserId, string eventId) => $"event|{TableKeys.Encode(hullUserId)}|{TableKeys.Encode(eventId)}";
+    // Hull's event ids are user data of any length: a long one is hashed, so one event cannot make the chunk's record fail.
+    private static string RowKey(string hullUserId, string eventId) => $"event|{TableKeys.EncodeBounded(hullUserId)}|{TableKeys.EncodeBounded(eventId)}";
 }
