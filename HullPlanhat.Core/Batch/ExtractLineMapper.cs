@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.Intake;
 using HullPlanhat.Core.Storage;
+using HullPlanhat.Core.Json;
 
 namespace HullPlanhat.Core.Batch;
 
@@ -21,7 +22,7 @@ public static class ExtractLineMapper
         JsonObject? report;
         try
         {
-            report = JsonNode.Parse(line) as JsonObject;
+            report = UntrustedJson.Parse(line) as JsonObject;
         }
         catch (JsonException e)
         {

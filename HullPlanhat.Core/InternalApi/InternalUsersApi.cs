@@ -8,6 +8,7 @@ using HullPlanhat.Core.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using HullPlanhat.Core.Json;
 
 namespace HullPlanhat.Core.InternalApi;
 
@@ -126,7 +127,7 @@ public sealed class InternalUsersApi(
 
         try
         {
-            return JsonNode.Parse(bytes) is JsonObject user
+            return UntrustedJson.Parse(bytes) is JsonObject user
                 ? (user, null)
                 : (null, ApiResults.Error(StatusCodes.Status400BadRequest, "The body must be a JSON object (a Planhat user)."));
         }

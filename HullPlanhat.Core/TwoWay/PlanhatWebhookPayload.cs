@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Incoming;
+using HullPlanhat.Core.Json;
 
 namespace HullPlanhat.Core.TwoWay;
 
@@ -28,7 +29,7 @@ public static class PlanhatWebhookPayload
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            root = UntrustedJson.Parse(body);
         }
         catch (JsonException e)
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hosting;
 using Microsoft.Extensions.Options;
@@ -41,13 +42,31 @@ public static class AdminEndpoints
                     ? Results.Json(new { function = function.Name, status = "completed" }, statusCode: StatusCodes.Status202Accepted)
                     : Results.Json(new { error = $"{function.Name} is running elsewhere; try again later." }, statusCode: StatusCodes.Status409Conflict);
             case TriggerKind.Queue:
-                var body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken) as JsonObject;
-                if (body?["input"]?.ToString() is not { } input)
+                JsonObject? body;
+                try
+                {
+                    body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject;
+                }
+                catch (JsonException)
+                {
+                    body = null;
+                }
+
+                if (body?["input"] is not JsonValue value || !value.TryGetValue<string>(out var input))
                 {
                     return Results.BadRequest(new { error = "Send {\"input\": \"<queue message>\"}." });
                 }
 
-                await dispatcher.InvokeQueueAsync(function.Name, input, cancellationToken);
+                try
+                {
+                    await dispatcher.InvokeQueueAsync(function.Name, input, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // As a queue message would: the function failed on this input (it is logged); the caller hears why.
+                    return Results.Json(new { function = function.Name, status = "failed", error = e.Message }, statusCode: StatusCodes.Status422UnprocessableEntity);
+                }
+
                 return Results.Json(new { function = function.Name, status = "completed" }, statusCode: StatusCodes.Status202Accepted);
             default:
                 return Results.NotFound(new { error = $"No non-HTTP function named '{name}'." });

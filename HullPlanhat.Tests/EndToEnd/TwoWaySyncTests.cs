@@ -204,6 +204,17 @@ public sealed class TwoWaySyncTests(ProductFixture product)
     }
 
     [Fact]
+    public async Task A_webhook_body_naming_a_property_twice_is_refused_with_400()
+    {
+        var connector = await ConnectorAsync();
+        using var response = await PostWebhookAsync($"{connector.Id}?secret={WebhookSecret}",
+            """[{"model":"company","_id":"0123456789abcdef01234567"},{"model":"company","_id":"0123456789abcdef01234568","_id":"x"}]""");
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("Malformed JSON", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Planhat_values_coming_back_in_Hulls_notifications_cost_no_Planhat_write_but_a_change_made_in_Hull_is_written()
     {
         var connector = await ConnectorAsync();

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using HullPlanhat.Core.InternalApi;
 using HullPlanhat.Core.Intake;
 using Microsoft.AspNetCore.Http;
+using HullPlanhat.Core.Json;
 
 namespace HullPlanhat.Core.Operations.DeadLetters;
 
@@ -133,7 +134,7 @@ public sealed class DeadLettersApi(OperationsGate gate, DeadLetterReplayer deadL
 
         try
         {
-            if (JsonNode.Parse(bytes) is not JsonObject body)
+            if (UntrustedJson.Parse(bytes) is not JsonObject body)
             {
                 return (null, OperationsGate.BadRequest("The body must be a JSON object: {\"ids\": [...]} (or empty for all)."));
             }

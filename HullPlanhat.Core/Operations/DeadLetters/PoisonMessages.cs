@@ -155,7 +155,7 @@ public sealed class PoisonMessages(StorageClients storage, ClaimCheckReader clai
             }
 
             var connectorId = message["connectorId"]?.GetValue<string>() ?? (message["configuration"] as JsonObject)?["id"]?.GetValue<string>();
-            var subject = message["account"] ?? message["user"];
+            var subject = message["user"] ?? message["account"]; // a user message carries its account too
             var summary = subject is JsonObject s
                 ? $"{(message["user"] is null ? "account" : "user")} {s["id"] ?? s["external_id"] ?? s["email"]}"
                 : message["messages"] is JsonArray all ? $"notification of {all.Count} messages" : "message";

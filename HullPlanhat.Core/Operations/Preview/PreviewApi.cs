@@ -11,6 +11,7 @@ using HullPlanhat.Core.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using HullPlanhat.Core.Json;
 
 namespace HullPlanhat.Core.Operations.Preview;
 
@@ -48,7 +49,7 @@ public sealed class PreviewApi(
             JsonArray? messages;
             try
             {
-                messages = (JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject)?["messages"] as JsonArray;
+                messages = (UntrustedJson.Parse(bytes) as JsonObject)?["messages"] as JsonArray;
             }
             catch (JsonException e)
             {
