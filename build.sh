@@ -87,11 +87,22 @@ cmd_run() {
   local pids=()
   trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; echo; echo "Stopped."' EXIT INT TERM
 
+  # Nothing started by a run may answer already: health checks would reach the other processes.
+  local port
+  for port in "$SANDBOX_PORT" "$SELFHOST_PORT"; do
+    if port_open "$port"; then
+      echo "Port $port is in use (another ./build.sh run?). Stop it, or choose other ports: SANDBOX_PORT=5200 SELFHOST_PORT=7171 ./build.sh run" >&2
+      exit 1
+    fi
+  done
+
   step "Starting Azurite (storage) on 127.0.0.1:10000-10002"
   if port_open 10001; then
-    echo "    already running: using it"
+    echo "    already running: using it (its state outlives this run, the Sandbox's does not: if the samples are refused as"
+    echo "    already accepted or the connector reports unknown Planhat ids, stop that Azurite and run again)"
   else
-    node_modules/.bin/azurite --silent --skipApiVersionCheck --disableTelemetry --location .run/azurite > .run/azurite.log 2>&1 &
+    # In memory, as the Sandbox: every run starts from nothing, so the samples replay the same way each time.
+    node_modules/.bin/azurite --silent --skipApiVersionCheck --disableTelemetry --inMemoryPersistence > .run/azurite.log 2>&1 &
     pids+=($!)
     wait_until "Azurite" 60 .run/azurite.log bash -c 'for p in 10000 10001 10002; do (exec 3<>"/dev/tcp/127.0.0.1/$p") || exit 1; done'
   fi
@@ -123,7 +134,9 @@ cmd_run() {
   step "Running (Ctrl+C stops everything)"
   cat <<SUMMARY
     SelfHost   $selfhost_url   (health: $selfhost_url/health, admin key: $MASTER_KEY)
-    Sandbox    $sandbox_url   (Planhat: $sandbox_url/planhat, token sandbox-token; admin: $sandbox_url/_sandbox)
+    Connector  id 5f00000000000000000000c0, org sample.hullapp.io, secret sample-connector-secret-0123456789abcdef (samples/*.json)
+               status page: $selfhost_url/dashboard?organization=sample.hullapp.io&ship=5f00000000000000000000c0&secret=sample-connector-secret-0123456789abcdef
+    Sandbox    $sandbox_url   (Planhat: $sandbox_url/planhat, token sandbox-token; what it holds: $sandbox_url/_sandbox/tenants/sandbox-token/objects/companies)
     Logs       $root/.run/selfhost.log   (one JSON line each: jq -c 'select(.level != "debug")' $root/.run/selfhost.log)
                $root/.run/sandbox.log, $root/.run/azurite.log
     Send again (any notification file; relative paths work too):

@@ -18,7 +18,17 @@ set -euo pipefail
 : "${HULLPLANHAT_URL:?set HULLPLANHAT_URL (the connector base URL)}" "${HULLPLANHAT_ORG:?set HULLPLANHAT_ORG}"
 : "${HULLPLANHAT_ID:?set HULLPLANHAT_ID (connector id)}" "${HULLPLANHAT_SECRET:?set HULLPLANHAT_SECRET (connector secret)}"
 base=${HULLPLANHAT_URL%/}
-org=$(printf '%s' "$HULLPLANHAT_ORG" | sed 's/[^A-Za-z0-9._-]/%&/g')
+
+urlencode() { # every byte outside A-Z a-z 0-9 . _ ~ - as %XX (paging tokens hold spaces and '=')
+  local LC_ALL=C s=$1 out="" c i
+  for ((i = 0; i < ${#s}; i++)); do
+    c=${s:i:1}
+    case $c in [A-Za-z0-9._~-]) out+=$c ;; *) out+=$(printf '%%%02X' "'$c") ;; esac
+  done
+  printf '%s' "$out"
+}
+
+org=$(urlencode "$HULLPLANHAT_ORG")
 
 call() { # method, path, [query], [curl args...]
   local method=$1 path=$2 query=${3:-}; shift 3 || shift $#
@@ -34,17 +44,17 @@ ids_json() { local out="" id; for id in "$@"; do out+="${out:+,}\"$id\""; done; 
 command=${1:-}; shift || true
 case "$command" in
   overview) call GET api/overview ;;
-  runs) call GET api/runs "&limit=${1:-20}${2:+&next=$2}" ;;
-  errors) call GET "api/runs/${1:?run id}/errors" "&limit=${2:-100}" ;;
+  runs) call GET api/runs "&limit=$(urlencode "${1:-20}")${2:+&next=$(urlencode "$2")}" ;;
+  errors) call GET "api/runs/$(urlencode "${1:?run id}")/errors" "&limit=$(urlencode "${2:-100}")" ;;
   preview) call POST api/preview "" -H 'Content-Type: application/json' --data-binary "@${1:?notification file}" ;;
-  preview-incoming) call POST api/preview/incoming "${1:+&kind=$1}" ;;
+  preview-incoming) call POST api/preview/incoming "${1:+&kind=$(urlencode "$1")}" ;;
   deadletters) call GET api/deadletters ;;
   replay-deadletters) if (($#)); then call POST api/deadletters/replay "" -H 'Content-Type: application/json' --data "$(ids_json "$@")"; else call POST api/deadletters/replay ""; fi ;;
-  delete-deadletter) call DELETE "api/deadletters/${1:?dead letter id}" ;;
-  poison) call GET api/poison "${1:+&queue=$1}" ;;
-  replay-poison) call POST api/poison/replay "${1:+&queue=$1}" ;;
-  delete-poison) call DELETE "api/poison/${1:?message id}" ;;
-  resync) call POST api/resync "${1:+&kind=$1}${2:+&id=$2}" ;;
+  delete-deadletter) call DELETE "api/deadletters/$(urlencode "${1:?dead letter id}")" ;;
+  poison) call GET api/poison "${1:+&queue=$(urlencode "$1")}" ;;
+  replay-poison) call POST api/poison/replay "${1:+&queue=$(urlencode "$1")}" ;;
+  delete-poison) call DELETE "api/poison/$(urlencode "${1:?message id}")" ;;
+  resync) call POST api/resync "${1:+&kind=$(urlencode "$1")}${2:+&id=$(urlencode "$2")}" ;;
   dashboard) echo "$base/dashboard?org=$org" ;;
-  *) sed -n '2,17p' "$0"; exit 2 ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
 esac

@@ -19,6 +19,14 @@ public sealed class OpsCommandTests(ProductFixture product)
         Assert.Equal(connector.Id, overview["connector"]!["id"]!.ToString());
         var runs = JsonNode.Parse(await OpsAsync(connector, "runs", "5"))!;
         Assert.Equal(1, Assert.Single(runs["runs"]!.AsArray())!["created"]!.GetValue<long>());
+
+        // Paging: the token holds characters a URL must escape (spaces, '=').
+        await product.SyncAccountsAsync(connector, TestUsers.Account("ops-cli-3"));
+        var first = JsonNode.Parse(await OpsAsync(connector, "runs", "1"))!;
+        var next = first["next"]!.ToString();
+        var second = JsonNode.Parse(await OpsAsync(connector, "runs", "1", next))!;
+        Assert.NotEqual(first["runs"]![0]!["id"]!.ToString(), Assert.Single(second["runs"]!.AsArray())!["id"]!.ToString());
+
         var resync = JsonNode.Parse(await OpsAsync(connector, "resync", "accounts", "hull-ops-cli-1"))!;
         Assert.Equal(1, resync["forgotten"]!["accounts"]!.GetValue<int>());
         Assert.Empty(JsonNode.Parse(await OpsAsync(connector, "deadletters"))!["deadLetters"]!.AsArray());
