@@ -91,7 +91,7 @@ cmd_run() {
   local port
   for port in "$SANDBOX_PORT" "$SELFHOST_PORT"; do
     if port_open "$port"; then
-      echo "Port $port is in use (another ./build.sh run?). Stop it, or choose other ports: SANDBOX_PORT=5200 SELFHOST_PORT=7171 ./build.sh run" >&2
+      echo "Port $port is in use (another ./build.sh run?). Stop it, or choose other ports: SANDBOX_PORT=$((SANDBOX_PORT + 100)) SELFHOST_PORT=$((SELFHOST_PORT + 100)) ./build.sh run" >&2
       exit 1
     fi
   done

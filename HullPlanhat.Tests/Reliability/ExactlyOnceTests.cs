@@ -143,6 +143,17 @@ public sealed class ExactlyOnceTests(ProductFixture product, ITestOutputHelper o
         await product.RunFunctionAsync(TriggerTable.FlushOutbox);
         Assert.Equal("Version 5", Assert.Single(await connector.PlanhatAsync(ObjectKind.Companies))["name"]!.ToString());
         Assert.Contains(connector.Logs("outgoing.account.skip"), l => l["Reason"] == Core.Outgoing.SkipReasons.OlderChange);
+
+        // A change without a version is written, and keeps version 5: version 2, delivered late again, is still older.
+        var unversioned = TestUsers.Account("ordered-1", "No version");
+        (await connector.SendAccountsAsync([TestConnector.AccountMessage(unversioned)])).EnsureSuccessStatusCode();
+        await connector.WaitForAccountDecisionsAsync(7);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+        Assert.Equal("No version", Assert.Single(await connector.PlanhatAsync(ObjectKind.Companies))["name"]!.ToString());
+        (await connector.SendAccountsAsync([versions[1]])).EnsureSuccessStatusCode();
+        await connector.WaitForAccountDecisionsAsync(8);
+        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+        Assert.Equal("No version", Assert.Single(await connector.PlanhatAsync(ObjectKind.Companies))["name"]!.ToString());
     }
 
     [Fact]

@@ -33,6 +33,8 @@ public sealed class FlushTriage(SyncStateStore syncState, ImportedState imported
         {
             var state = accepted.GetValueOrDefault(row.HullId);
             var filled = row.PlanhatId is null && state?.PlanhatId is { } known ? row with { PlanhatId = known } : row;
+            // A change without a version (an extract line without updated_at) keeps the one Planhat's state has, so a late older change still counts as older.
+            filled = filled.Version == 0 && state is { Version: > 0 } ? filled with { Version = state.Version } : filled;
             return new TriagedRow(filled, SyncDecision.SkipReason(row.Hash, row.Version, state));
         }).ToArray();
 
