@@ -55,7 +55,7 @@ public static class BoundedStateCase
             for (var offset = 0; offset < perDay; offset += Block)
             {
                 var block = Enumerable.Range(day * perDay + offset, Math.Min(Block, perDay - offset)).ToList();
-                await ledger.MarkSentAsync(connector, block.Select(i => ($"user-{i % 50_000}", $"event-{i}")), CancellationToken.None);
+                await ledger.ClaimAsync(connector, block.Select(i => ($"user-{i % 50_000}", $"event-{i}")), CancellationToken.None);
                 await hashes.SaveAsync(connector, IncomingKind.Endusers,
                     block.Select(i => new IncomingObject(PlanhatId(firstAlive + i % objects), new JsonObject(), [], $"hash-{i}")), CancellationToken.None);
                 await Parallel.ForEachAsync(block.Where(i => i % EventsPerNotification == 0), new ParallelOptions { MaxDegreeOfParallelism = 16 },

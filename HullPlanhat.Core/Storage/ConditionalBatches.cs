@@ -7,6 +7,8 @@ namespace HullPlanhat.Core.Storage;
 /// one partition each, in the order the rows were read. Each action carries the ETag of the row as
 /// read, so a row rewritten since (by a flush, an import, another instance) or already gone is left
 /// alone: the transaction failing on it is sent again without it. Memory holds one batch at a time.
+/// An insert (<see cref="TableTransactionActionType.Add"/>) of a row that exists is left out the same
+/// way: inserts claim rows, and <see cref="ApplyBatchAsync"/> tells which were claimed.
 /// </summary>
 public static class ConditionalBatches
 {
@@ -43,8 +45,12 @@ public static class ConditionalBatches
         }
     }
 
+    /// <summary>One transaction of up to <see cref="MaxRows"/> actions on one partition, sent again without each action whose row changed, vanished or (an insert) exists.</summary>
     /// <returns>The actions applied.</returns>
-    private static async Task<List<TableTransactionAction>> SubmitBatchAsync(TableClient table, List<TableTransactionAction> batch, CancellationToken cancellationToken)
+    public static Task<List<TableTransactionAction>> ApplyBatchAsync(TableClient table, IReadOnlyList<TableTransactionAction> batch, CancellationToken cancellationToken) =>
+        SubmitBatchAsync(table, batch, cancellationToken);
+
+    private static async Task<List<TableTransactionAction>> SubmitBatchAsync(TableClient table, IReadOnlyList<TableTransactionAction> batch, CancellationToken cancellationToken)
     {
         var pending = batch.ToList();
         while (pending.Count > 0)
@@ -54,9 +60,9 @@ public static class ConditionalBatches
                 await table.SubmitNamedTransactionAsync(pending, cancellationToken);
                 return pending;
             }
-            catch (TableTransactionFailedException e) when (e.Status is 404 or 412 && e.FailedTransactionActionIndex is { } failed && failed < pending.Count)
+            catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412 && e.FailedTransactionActionIndex is { } failed && failed < pending.Count)
             {
-                pending.RemoveAt(failed); // changed or gone since it was read: not ours to touch any more
+                pending.RemoveAt(failed); // changed, gone or (an insert) there already: not ours to touch any more
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Outgoing.Outbox;
@@ -67,43 +68,43 @@ public sealed class EventFlusher(
 
     /// <summary>
     /// Planhat does not deduplicate activities and a post's effect cannot be checked, so events are
-    /// recorded as sent before they are posted, and events already recorded (posted before a crash
-    /// that kept their row staged) are not posted again: at most once. Only events Planhat
-    /// certainly did not receive are forgotten again, to be retried.
+    /// claimed (recorded as sent) before they are posted, and a flush posts only the events it
+    /// claimed: not those posted before a crash that kept their row staged, nor those a flush
+    /// running beside it claimed. At most once. Only events Planhat certainly did not receive are
+    /// forgotten again, to be retried.
     /// </summary>
     /// <returns>The error per row (of <paramref name="rows"/>) whose events must be retried.</returns>
     private async Task<IReadOnlyDictionary<OutboxRow, string>> PostAtMostOnceAsync(string connectorId, PlanhatConnection connection,
         IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
     {
-        var unposted = new Dictionary<OutboxRow, OutboxRow>(ReferenceEqualityComparer.Instance);
-        var sent = await sentEvents.SentAmongAsync(connectorId, rows.SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId))), cancellationToken);
+        static IEnumerable<(string, string)> Ids(IEnumerable<OutboxRow> of) => of.SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId)));
+        // Read first: a replayed chunk's events, all sent already, then cost one range read instead of an insert conflict each.
+        var sent = await sentEvents.SentAmongAsync(connectorId, Ids(rows), cancellationToken);
+        var (claimed, error) = await sentEvents.ClaimAsync(connectorId, Ids(rows).Where(e => !sent.Contains(e)), cancellationToken);
+        if (error is not null)
+        {
+            // Claimed in part, posted not at all: the claims are taken back, the rows stay for the next flush.
+            await TakeBackAsync(claimed);
+            ExceptionDispatchInfo.Throw(error);
+        }
+
+        var original = new Dictionary<OutboxRow, OutboxRow>(ReferenceEqualityComparer.Instance);
         foreach (var row in rows)
         {
             var events = EnduserOutbox.EventsOf(row);
-            var unsent = events.Where(e => !sent.Contains((row.HullId, e.EventId))).ToList();
-            var toPost = unsent.Count == events.Count ? row : row with { Attachments = new JsonArray(unsent.Select(e => (JsonNode)e.ToJson()).ToArray()) };
-            unposted[toPost] = row;
+            var mine = events.Where(e => claimed.Contains((row.HullId, e.EventId))).ToList();
+            if (mine.Count > 0)
+            {
+                original[mine.Count == events.Count ? row : row with { Attachments = new JsonArray(mine.Select(e => (JsonNode)e.ToJson()).ToArray()) }] = row;
+            }
         }
 
-        var posting = unposted.Keys.ToList();
-        IEnumerable<(string, string)> Ids(IEnumerable<OutboxRow> of) => of.SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (r.HullId, e.EventId)));
-        try
-        {
-            await sentEvents.MarkSentAsync(connectorId, Ids(posting), cancellationToken);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // Recorded in part, posted not at all: the record is taken back, the rows stay for the next flush.
-            await TakeBackAsync(Ids(posting));
-            throw;
-        }
-
-        var posted = await activities.PostAsync(connection, posting, cancellationToken);
+        var posted = await activities.PostAsync(connection, original.Keys.ToList(), cancellationToken);
         // Not cancellable: events recorded as sent but certainly not posted would never be posted.
         await sentEvents.ForgetAsync(connectorId, Ids(posted.Keys), CancellationToken.None);
-        return posted.ToDictionary(f => unposted[f.Key], f => f.Value, (IEqualityComparer<OutboxRow>)ReferenceEqualityComparer.Instance);
+        return posted.ToDictionary(f => original[f.Key], f => f.Value, (IEqualityComparer<OutboxRow>)ReferenceEqualityComparer.Instance);
 
-        async Task TakeBackAsync(IEnumerable<(string, string)> ids)
+        async Task TakeBackAsync(IEnumerable<(string HullUserId, string EventId)> ids)
         {
             try
             {

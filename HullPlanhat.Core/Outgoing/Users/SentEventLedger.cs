@@ -47,17 +47,35 @@ public sealed class SentEventLedger(StorageClients storage)
         return rows.Keys.Select(k => byKey[k]).ToHashSet();
     }
 
-    /// <summary>Records sent events, in table transactions of up to 100 rows.</summary>
-    public async Task MarkSentAsync(string connectorId, IEnumerable<(string HullUserId, string EventId)> sent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records events as sent before they are posted, each by inserting its row: an event whose row
+    /// is there already (recorded by a flush running beside this one) is not claimed, so only one
+    /// flush posts it. Transactions of up to 100 rows, side by side.
+    /// </summary>
+    /// <returns>The events this call claimed, and the first error of a transaction that failed (its events are not claimed).</returns>
+    public async Task<(IReadOnlySet<(string HullUserId, string EventId)> Claimed, Exception? Error)> ClaimAsync(string connectorId,
+        IEnumerable<(string HullUserId, string EventId)> events, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
         var partition = TableKeys.Encode(connectorId);
-        var actions = sent
-            .Select(s => RowKey(s.HullUserId, s.EventId))
-            .Distinct(StringComparer.Ordinal)
-            .Select(rowKey => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, rowKey)))
-            .ToList();
-        await Table.SubmitInTransactionsAsync(actions, cancellationToken);
+        var byKey = events.DistinctBy(e => RowKey(e.HullUserId, e.EventId)).ToDictionary(e => RowKey(e.HullUserId, e.EventId), StringComparer.Ordinal);
+        var batches = byKey.Keys
+            .Select(rowKey => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, rowKey)))
+            .Chunk(ConditionalBatches.MaxRows)
+            .Select(async batch =>
+            {
+                try
+                {
+                    return (Applied: await ConditionalBatches.ApplyBatchAsync(Table, batch, cancellationToken), Error: (Exception?)null);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    return (Applied: [], Error: e);
+                }
+            });
+        var results = await Task.WhenAll(batches);
+        var claimed = results.SelectMany(r => r.Applied).Select(a => byKey[a.Entity.RowKey]).ToHashSet();
+        return (claimed, results.Select(r => r.Error).FirstOrDefault(e => e is not null));
     }
 
     /// <summary>Forgets events recorded as sent that were not (their post certainly failed), so they are sent again.</summary>
