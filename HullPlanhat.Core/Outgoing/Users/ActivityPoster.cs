@@ -15,21 +15,25 @@ namespace HullPlanhat.Core.Outgoing.Users;
 /// 502 or 504 may come after the sink took the post), a timeout or a dropped reply its events count
 /// as sent (at most once), with an error log naming them.
 /// </summary>
+/// <param name="FailedRows">The error per row with an event not delivered (those rows are retried).</param>
+/// <param name="NotDelivered">The events certainly not delivered: a row's events may straddle two posts, and only these are sent again.</param>
+public sealed record ActivityPostOutcome(IReadOnlyDictionary<OutboxRow, string> FailedRows, IReadOnlyList<(string HullUserId, string EventId)> NotDelivered);
+
 public sealed class ActivityPoster(PlanhatClient planhat, ILogger<ActivityPoster> logger)
 {
     public const int MaxPerCall = 5000;
     public const string NotSent = "The flush was cancelled before the post reached Planhat; a later flush sends it.";
 
-    /// <returns>The error per row whose events could not be sent (those rows are retried).</returns>
-    public async Task<IReadOnlyDictionary<OutboxRow, string>> PostAsync(PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
+    public async Task<ActivityPostOutcome> PostAsync(PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
     {
         var failed = new Dictionary<OutboxRow, string>(ReferenceEqualityComparer.Instance);
+        var notDelivered = new List<(string, string)>();
         var events = rows.SelectMany(r => EnduserOutbox.EventsOf(r).Select(e => (Row: r, Event: e))).ToList();
         if (connection.TenantId is null)
         {
             // The tenant id was removed after staging: nothing can be sent, and retrying will not help.
             Log(events, e => logger.EventSkipped(e.Action, SkipReasons.NoTenantId));
-            return failed;
+            return new ActivityPostOutcome(failed, notDelivered);
         }
 
         foreach (var chunk in events.Chunk(MaxPerCall))
@@ -66,14 +70,15 @@ public sealed class ActivityPoster(PlanhatClient planhat, ILogger<ActivityPoster
             }
         }
 
-        return failed;
+        return new ActivityPostOutcome(failed, notDelivered);
 
         void Fail((OutboxRow Row, StagedEvent Event)[] chunk, string error)
         {
             Log(chunk, e => logger.EventFailed(e.Action, error));
-            foreach (var (row, _) in chunk)
+            foreach (var (row, stagedEvent) in chunk)
             {
                 failed[row] = "Sending events failed: " + error;
+                notDelivered.Add((row.HullId, stagedEvent.EventId));
             }
         }
     }

@@ -100,9 +100,10 @@ public sealed class EventFlusher(
         }
 
         var posted = await activities.PostAsync(connection, original.Keys.ToList(), cancellationToken);
-        // Not cancellable: events recorded as sent but certainly not posted would never be posted.
-        await sentEvents.ForgetAsync(connectorId, Ids(posted.Keys), CancellationToken.None);
-        return posted.ToDictionary(f => original[f.Key], f => f.Value, (IEqualityComparer<OutboxRow>)ReferenceEqualityComparer.Instance);
+        // Only the events certainly not delivered (a failed row's others may have gone in another post); not cancellable:
+        // events recorded as sent but certainly not posted would never be posted.
+        await sentEvents.ForgetAsync(connectorId, posted.NotDelivered, CancellationToken.None);
+        return posted.FailedRows.ToDictionary(f => original[f.Key], f => f.Value, (IEqualityComparer<OutboxRow>)ReferenceEqualityComparer.Instance);
 
         async Task TakeBackAsync(IEnumerable<(string HullUserId, string EventId)> ids)
         {
