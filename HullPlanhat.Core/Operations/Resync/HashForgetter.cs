@@ -62,24 +62,22 @@ public sealed class HashForgetter(StorageClients storage, PageDigests pageDigest
         return await BlankHashesAsync(table, filter, cancellationToken);
     }
 
-    /// <summary>Blanks the hash of the rows; the rest of each row (ids, versions, company claims for linking endusers) stays.</summary>
+    /// <summary>Blanks the hash of the rows; the rest of each row (ids, versions, company claims for linking endusers) stays. Streams: one transaction's rows in memory.</summary>
     private static async Task<int> BlankHashesAsync(TableClient table, string filter, CancellationToken cancellationToken)
     {
-        var rows = new List<TableTransactionAction>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "Hash"], cancellationToken: cancellationToken))
+        return (await ConditionalBatches.SubmitAsync(table, BlanksAsync(), cancellationToken)).Updated;
+
+        async IAsyncEnumerable<TableTransactionAction> BlanksAsync()
         {
-            if (row.GetString("Hash") is { Length: > 0 })
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey", "Hash"], cancellationToken: cancellationToken))
             {
-                rows.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(row.PartitionKey, row.RowKey) { ["Hash"] = ForgottenHash }, ETag.All));
+                if (row.GetString("Hash") is { Length: > 0 })
+                {
+                    yield return new(TableTransactionActionType.UpdateMerge, new TableEntity(row.PartitionKey, row.RowKey) { ["Hash"] = ForgottenHash }, ETag.All);
+                }
             }
         }
-
-        await SubmitAsync(table, rows, cancellationToken);
-        return rows.Count;
     }
-
-    private static Task SubmitAsync(TableClient table, List<TableTransactionAction> actions, CancellationToken cancellationToken) =>
-        table.SubmitInTransactionsAsync(actions, cancellationToken);
 
     private static string Quote(string value) => value.Replace("'", "''", StringComparison.Ordinal);
 }

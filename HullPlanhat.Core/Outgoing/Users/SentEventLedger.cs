@@ -88,33 +88,24 @@ public sealed class SentEventLedger(StorageClients storage)
         }
     }
 
-    /// <summary>Deletes the connector's rows written before <paramref name="cutoff"/>, in transactions of up to 100.</summary>
+    /// <summary>Deletes the connector's rows written before <paramref name="cutoff"/>, in transactions of up to 100, one transaction's rows in memory at a time.</summary>
     /// <returns>How many rows were deleted.</returns>
     public async Task<int> PurgeAsync(string connectorId, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
         var partition = TableKeys.Encode(connectorId);
-        var expired = new List<TableTransactionAction>();
-        await foreach (var row in Table.QueryAsync<TableEntity>(
-            e => e.PartitionKey == partition && e.RowKey.CompareTo("event|") >= 0 && e.RowKey.CompareTo("event}") < 0 && e.Timestamp < cutoff,
-            select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            expired.Add(new(TableTransactionActionType.Delete, row, ETag.All));
-        }
+        // A row purged meanwhile by another instance is left out of its transaction (404).
+        return (await ConditionalBatches.SubmitAsync(Table, ExpiredAsync(), cancellationToken)).Deleted;
 
-        foreach (var batch in expired.Chunk(100))
+        async IAsyncEnumerable<TableTransactionAction> ExpiredAsync()
         {
-            try
+            await foreach (var row in Table.QueryAsync<TableEntity>(
+                e => e.PartitionKey == partition && e.RowKey.CompareTo("event|") >= 0 && e.RowKey.CompareTo("event}") < 0 && e.Timestamp < cutoff,
+                maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
             {
-                await Table.SubmitNamedTransactionAsync(batch, cancellationToken);
-            }
-            catch (TableTransactionFailedException e) when (e.Status == 404)
-            {
-                // Purged meanwhile by another instance: the next purge finishes the rest.
+                yield return new(TableTransactionActionType.Delete, row, ETag.All);
             }
         }
-
-        return expired.Count;
     }
 
     // Hull's event ids are user data of any length: a long one is hashed, so one event cannot make the chunk's record fail.
