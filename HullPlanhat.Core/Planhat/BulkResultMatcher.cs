@@ -6,7 +6,11 @@ namespace HullPlanhat.Core.Planhat;
 /// <param name="Succeeded">Accepted (inserted, updated or unchanged).</param>
 /// <param name="PlanhatId">Its Planhat id, when known.</param>
 /// <param name="Error">Planhat's message for a refused row.</param>
-public readonly record struct BulkRowOutcome(bool Succeeded, string? PlanhatId, string? Error);
+public readonly record struct BulkRowOutcome(bool Succeeded, string? PlanhatId, string? Error)
+{
+    /// <summary>Planhat refused a row keyed by <c>_id</c> because no object has that id (deleted in Planhat).</summary>
+    public bool IsUnknownId => !Succeeded && Error is { } error && error.Contains("not found", StringComparison.OrdinalIgnoreCase);
+}
 
 /// <summary>
 /// Matches a bulk upsert response back to the rows sent (pure). Rows are keyed as Planhat matches

@@ -146,13 +146,42 @@ public sealed class CompanyFlusher(
             return item;
         }).ToList();
 
-        var outcomes = (await PlanhatCalls.TryAsync(
-            async () => BulkResultMatcher.Match(items, await planhat.BulkUpsertAsync(connection, "companies", items, cancellationToken)),
-            error => items.Select(_ => new BulkRowOutcome(false, null, error)).ToArray(), cancellationToken)).ToArray();
+        var outcomes = await UpsertOnceAsync(items);
+        // A company id we hold that Planhat no longer knows (deleted there): dropped, and the row sent again by its other keys.
+        var gone = Enumerable.Range(0, items.Count).Where(i => items[i]["_id"] is not null && outcomes[i].IsUnknownId).ToList();
+        if (gone.Count > 0)
+        {
+            listing.Forget();
+            foreach (var i in gone)
+            {
+                using (logger.ForAccount(rows[i].HullClaims))
+                {
+                    logger.CompanyIdGone(items[i]["_id"]!.ToString());
+                }
+
+                items[i].Remove("_id");
+                if (items[i]["externalId"] is null && items[i]["sourceId"] is null)
+                {
+                    items[i]["sourceId"] = KeylessSourceId(rows[i].HullId);
+                }
+            }
+
+            var again = await UpsertOnceAsync(gone.Select(i => items[i]).ToList());
+            for (var k = 0; k < gone.Count; k++)
+            {
+                outcomes[gone[k]] = again[k];
+            }
+        }
+
         // Planhat does not name unchanged rows; their id is needed for licenses, endusers and Hull.
         await ids.NameAcceptedAsync(connection, PlanhatIdLookup.Companies, items, outcomes, Enumerable.Range(0, items.Count),
             "Planhat accepted the company but no company has its externalId or sourceId.", listing, cancellationToken);
         return outcomes;
+
+        async Task<BulkRowOutcome[]> UpsertOnceAsync(List<JsonObject> batch) =>
+            (await PlanhatCalls.TryAsync(
+                async () => BulkResultMatcher.Match(batch, await planhat.BulkUpsertAsync(connection, "companies", batch, cancellationToken)),
+                error => batch.Select(_ => new BulkRowOutcome(false, null, error)).ToArray(), cancellationToken)).ToArray();
     }
 
     private async Task UpsertLicensesAsync(PlanhatConnection connection, IReadOnlyList<OutboxRow> rows, BulkRowOutcome[] outcomes, CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
         }
 
         var outcomes = await UpsertOnceAsync(connection, items, listing, cancellationToken);
-        var gone = Enumerable.Range(0, items.Count).Where(i => items[i]["_id"] is not null && IsUnknownId(outcomes[i])).ToList();
+        var gone = Enumerable.Range(0, items.Count).Where(i => items[i]["_id"] is not null && outcomes[i].IsUnknownId).ToList();
         if (gone.Count == 0)
         {
             return outcomes;
@@ -68,10 +68,6 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
     public static string KeylessSourceId(string hullId) => KeylessPrefix + hullId;
 
     private const string KeylessPrefix = "hull:";
-
-    /// <summary>Planhat refused a row keyed by <c>_id</c> because no object has that id.</summary>
-    private static bool IsUnknownId(BulkRowOutcome outcome) =>
-        !outcome.Succeeded && outcome.Error is { } error && error.Contains("not found", StringComparison.OrdinalIgnoreCase);
 
     private async Task<BulkRowOutcome[]> UpsertOnceAsync(PlanhatConnection connection, IReadOnlyList<JsonObject> items, PlanhatListing listing, CancellationToken cancellationToken)
     {
