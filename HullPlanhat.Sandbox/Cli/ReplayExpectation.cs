@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 namespace HullPlanhat.Sandbox.Cli;
 
 /// <summary>An account of the replayed notification: what should become a Planhat company.</summary>
-internal sealed record ExpectedAccount(string? HullId, string? ExternalId, string? Name, string? KnownPlanhatId);
+/// <param name="MappedName">The name Planhat should show, when the settings map Hull's <c>name</c> to it: an update is done only once it does.</param>
+internal sealed record ExpectedAccount(string? HullId, string? ExternalId, string? Name, string? KnownPlanhatId, string? MappedName = null);
 
 /// <summary>A user of the replayed notification: what should become a Planhat enduser.</summary>
 internal sealed record ExpectedUser(string? HullId, string? Email, string? ExternalId, string? KnownPlanhatId);
@@ -27,6 +28,8 @@ internal sealed record ReplayExpectation(
         var settings = notification["connector"]?["private_settings"] as JsonObject;
         var whitelist = (settings?["contact_events"] as JsonArray ?? []).Select(e => e?.ToString()).ToHashSet(StringComparer.Ordinal);
         var channel = notification["channel"]?.ToString();
+        var nameMapped = (settings?["account_attributes_outbound"] as JsonArray ?? []).OfType<JsonObject>()
+            .Any(m => m["hull_field_name"]?.ToString() == "name" && m["service_field_name"]?.ToString() == "name");
         var accounts = new List<ExpectedAccount>();
         var users = new List<ExpectedUser>();
         var events = new List<ExpectedEvent>();
@@ -34,7 +37,8 @@ internal sealed record ReplayExpectation(
         {
             if (channel == "account:update" && message["account"] is JsonObject account)
             {
-                accounts.Add(new(Text(account, "id"), Text(account, "external_id"), Text(account, "name"), Text(account, "planhat/id")));
+                accounts.Add(new(Text(account, "id"), Text(account, "external_id"), Text(account, "name"), Text(account, "planhat/id"),
+                    nameMapped ? Text(account, "name") : null));
             }
 
             if (channel == "user:update" && message["user"] is JsonObject userObject)

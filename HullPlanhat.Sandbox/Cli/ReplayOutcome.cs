@@ -16,9 +16,10 @@ internal sealed record ReplayOutcome(
     IReadOnlyList<(ExpectedEvent Event, JsonObject? Activity)> Activities,
     IReadOnlyList<FirehoseEntry> WriteBacks)
 {
-    /// <summary>Every object of the notification is in Planhat, its id back in Hull, every whitelisted event an activity.</summary>
+    /// <summary>Every object of the notification is in Planhat (a renamed account with its new name), its id back in Hull, every whitelisted event an activity.</summary>
     public bool Complete =>
-        Companies.All(c => c.Company is not null && WrittenBack(c.Company, c.Account.KnownPlanhatId))
+        Companies.All(c => c.Company is not null && (c.Account.MappedName is null || c.Company["name"]?.ToString() == c.Account.MappedName)
+            && WrittenBack(c.Company, c.Account.KnownPlanhatId))
         && Endusers.All(e => e.Enduser is not null && WrittenBack(e.Enduser, e.User.KnownPlanhatId))
         && Activities.All(a => a.Activity is not null);
 
