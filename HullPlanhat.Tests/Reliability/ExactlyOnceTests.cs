@@ -138,22 +138,20 @@ public sealed class ExactlyOnceTests(ProductFixture product, ITestOutputHelper o
         Assert.Equal("Version 5", Assert.Single(await connector.PlanhatAsync(ObjectKind.Companies))["name"]!.ToString());
 
         // Redelivered after the flush, an old version is still older than what Planhat has.
-        (await connector.SendAccountsAsync([versions[1]])).EnsureSuccessStatusCode();
-        await connector.WaitForAccountDecisionsAsync(6);
-        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
-        Assert.Equal("Version 5", Assert.Single(await connector.PlanhatAsync(ObjectKind.Companies))["name"]!.ToString());
+        Assert.Equal("Version 5", await DeliverAndFlushAsync(versions[1], 6));
         Assert.Contains(connector.Logs("outgoing.account.skip"), l => l["Reason"] == Core.Outgoing.SkipReasons.OlderChange);
 
         // A change without a version is written, and keeps version 5: version 2, delivered late again, is still older.
-        var unversioned = TestUsers.Account("ordered-1", "No version");
-        (await connector.SendAccountsAsync([TestConnector.AccountMessage(unversioned)])).EnsureSuccessStatusCode();
-        await connector.WaitForAccountDecisionsAsync(7);
-        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
-        Assert.Equal("No version", Assert.Single(await connector.PlanhatAsync(ObjectKind.Companies))["name"]!.ToString());
-        (await connector.SendAccountsAsync([versions[1]])).EnsureSuccessStatusCode();
-        await connector.WaitForAccountDecisionsAsync(8);
-        await product.RunFunctionAsync(TriggerTable.FlushOutbox);
-        Assert.Equal("No version", Assert.Single(await connector.PlanhatAsync(ObjectKind.Companies))["name"]!.ToString());
+        Assert.Equal("No version", await DeliverAndFlushAsync(TestConnector.AccountMessage(TestUsers.Account("ordered-1", "No version")), 7));
+        Assert.Equal("No version", await DeliverAndFlushAsync(versions[1], 8));
+
+        async Task<string> DeliverAndFlushAsync(JsonObject message, int decisions)
+        {
+            (await connector.SendAccountsAsync([message])).EnsureSuccessStatusCode();
+            await connector.WaitForAccountDecisionsAsync(decisions);
+            await product.RunFunctionAsync(TriggerTable.FlushOutbox);
+            return Assert.Single(await connector.PlanhatAsync(ObjectKind.Companies))["name"]!.ToString();
+        }
     }
 
     [Fact]
