@@ -17,6 +17,9 @@ public sealed class OverviewApi(OperationsGate gate, OutboxStore outbox, DeadLet
 {
     public const int LastRuns = 10;
 
+    /// <summary>The outbox flushes every few seconds: a row this old is held back, and the page says why it may be.</summary>
+    public static readonly TimeSpan StuckAfter = TimeSpan.FromMinutes(10);
+
     public Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken) =>
         gate.HandleAsync(request, "overview", async connector => OperationsGate.Json(await BuildAsync(connector, cancellationToken)), cancellationToken);
 
@@ -27,15 +30,22 @@ public sealed class OverviewApi(OperationsGate gate, OutboxStore outbox, DeadLet
         var dead = await deadLetters.ListAsync(connector.Id, DeadLetterReplayer.MaxListed, cancellationToken);
         var poisoned = await poison.ListAsync(connector.Id, PoisonMessages.Queues, cancellationToken);
         var (recent, _) = await runs.ListAsync(connector.Id, LastRuns, null, cancellationToken);
+        var age = oldest is { } o ? clock.GetUtcNow() - o : (TimeSpan?)null;
+        var messages = status.Messages.Select(m => (JsonNode)m).ToList();
+        if (OutboxHint(age) is { } hint)
+        {
+            messages.Add(hint);
+        }
+
         return new JsonObject
         {
             ["connector"] = new JsonObject { ["id"] = connector.Id, ["organization"] = connector.Organization },
             ["status"] = status.Status,
-            ["messages"] = new JsonArray(status.Messages.Select(m => (JsonNode)m).ToArray()),
+            ["messages"] = new JsonArray(messages.ToArray()),
             ["outbox"] = new JsonObject
             {
                 ["depth"] = depth,
-                ["oldestAgeSeconds"] = oldest is { } o ? (long)Math.Max(0, (clock.GetUtcNow() - o).TotalSeconds) : null,
+                ["oldestAgeSeconds"] = age is { } a ? (long)Math.Max(0, a.TotalSeconds) : null,
             },
             ["deadLetters"] = new JsonObject
             {
@@ -50,4 +60,10 @@ public sealed class OverviewApi(OperationsGate gate, OutboxStore outbox, DeadLet
             ["runs"] = new JsonArray(recent.Select(r => (JsonNode)RunsApi.ToJson(r)).ToArray()),
         };
     }
+
+    /// <summary>Why rows may wait, once the oldest has waited <see cref="StuckAfter"/>; null before.</summary>
+    public static string? OutboxHint(TimeSpan? oldestAge) => oldestAge is { } age && age >= StuckAfter
+        ? $"The oldest outbox row has waited {(int)age.TotalMinutes} minutes. A user waits up to an hour for its company to be created in Planhat "
+          + "(outgoing.user.waiting in the log: send its account); a row whose write failed waits for its retry (outgoing.*.error)."
+        : null;
 }
