@@ -48,7 +48,8 @@ internal sealed record ReplayOutcome(
         }
 
         var ids = companyIds.Concat(matchedEndusers.Select(e => Id(e.Item2)).OfType<string>()).ToHashSet(StringComparer.Ordinal);
-        var writeBacks = firehose.Where(f => f.Body["planhat/id"]?.ToString() is { } id && ids.Contains(id)).ToList();
+        // A write-back carries planhat/id alone; an import of the object from Planhat carries its other traits too.
+        var writeBacks = firehose.Where(f => f.Body.Count == 1 && f.Body["planhat/id"]?.ToString() is { } id && ids.Contains(id)).ToList();
         return new(expected, matchedCompanies, licenses, matchedEndusers, matchedActivities, writeBacks);
     }
 
