@@ -30,7 +30,36 @@ public sealed record IncomingObject(string PlanhatId, JsonObject Claims, IReadOn
 /// </summary>
 public static class IncomingMapper
 {
+    /// <summary>Planhat ids are 24 hex digits: a far longer one is not an id (and would not fit a table key).</summary>
+    public const int MaxIdLength = 200;
+
+    /// <summary>Identity values (external id, email, domain) go into table properties and firehose tokens.</summary>
+    public const int MaxIdentityLength = 500;
+
+    /// <summary>Nesting the firehose's JSON (64 levels, a few taken by its envelope) carries with room to spare.</summary>
+    public const int MaxDepth = 32;
+
+    public const string NoUsableId = "The object has no usable _id (a non-empty string or a number, at most 200 characters).";
+    public const string IdentityTooLong = "An identity value (externalId, email or domain) is longer than 500 characters.";
+    public const string TooDeep = "The object is nested deeper than 32 levels.";
+
     public static string AnonymousId(string planhatId) => "planhat:" + planhatId;
+
+    /// <summary>Why a Planhat object cannot go to Hull as it is (its values are Planhat users' data); null when it can.</summary>
+    public static string? SkipReason(JsonObject source) =>
+        PlanhatId(source) is null ? NoUsableId
+        : new[] { source["externalId"], source["email"], source["domains"] is JsonArray { Count: 1 } domains ? domains[0] : null }
+            .Any(v => Truthy(v) is { Length: > MaxIdentityLength }) ? IdentityTooLong
+        : DeeperThan(source, MaxDepth) ? TooDeep
+        : null;
+
+    private static bool DeeperThan(JsonNode? node, int levels) => node switch
+    {
+        _ when levels < 0 => true,
+        JsonObject o => o.Any(p => DeeperThan(p.Value, levels - 1)),
+        JsonArray a => a.Any(v => DeeperThan(v, levels - 1)),
+        _ => false,
+    };
 
     /// <summary><c>anonymous_id</c>, <c>external_id</c> when truthy, <c>domain</c> only when there is exactly one.</summary>
     public static JsonObject? CompanyClaims(JsonObject company)
@@ -110,7 +139,7 @@ public static class IncomingMapper
 
     public static IncomingObject? MapCompany(JsonObject company)
     {
-        if (CompanyClaims(company) is not { } claims)
+        if (SkipReason(company) is not null || CompanyClaims(company) is not { } claims)
         {
             return null;
         }
@@ -127,7 +156,7 @@ public static class IncomingMapper
     /// <param name="companyClaims">Its company's account claims (as <see cref="CompanyClaims"/> built them), to link the user; null when it has none.</param>
     public static IncomingObject? MapEnduser(JsonObject enduser, JsonObject? companyClaims)
     {
-        if (EnduserClaims(enduser) is not { } claims)
+        if (SkipReason(enduser) is not null || EnduserClaims(enduser) is not { } claims)
         {
             return null;
         }
@@ -148,10 +177,10 @@ public static class IncomingMapper
         source["updatedAt"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     /// <summary>The id a Planhat object is mapped and stored under; null for an object the mapping skips (no id).</summary>
-    public static string? PlanhatId(JsonObject source) => Truthy(source["_id"]);
+    public static string? PlanhatId(JsonObject source) => Truthy(source["_id"]) is { Length: <= MaxIdLength } id ? id : null;
 
-    /// <summary>The company id an enduser points at, if any.</summary>
-    public static string? CompanyId(JsonObject enduser) => Truthy(enduser["companyId"]);
+    /// <summary>The company id an enduser points at, if any (one far longer than an id points at nothing).</summary>
+    public static string? CompanyId(JsonObject enduser) => Truthy(enduser["companyId"]) is { Length: <= MaxIdLength } id ? id : null;
 
     // JavaScript truthiness for the id-like values the original tested: non-empty strings, non-zero numbers.
     private static string? Truthy(JsonNode? node) => node is JsonValue value

@@ -169,18 +169,45 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
         }
     }
 
-    private static async Task<List<IncomingObject>> MapAsync(IncomingKind kind, IReadOnlyList<JsonObject> page, CompanyLinks? links, CancellationToken cancellationToken)
+    private async Task<List<IncomingObject>> MapAsync(IncomingKind kind, IReadOnlyList<JsonObject> page, CompanyLinks? links, CancellationToken cancellationToken)
     {
         IReadOnlyDictionary<string, JsonObject?> companies = links is null
             ? new Dictionary<string, JsonObject?>()
             : await links.ResolveAsync(page.Select(IncomingMapper.CompanyId).OfType<string>(), cancellationToken);
-        return page
-            .Select(o => kind == IncomingKind.Companies
+        var mapped = new List<IncomingObject>(page.Count);
+        foreach (var o in page)
+        {
+            var item = kind == IncomingKind.Companies
                 ? IncomingMapper.MapCompany(o)
-                : IncomingMapper.MapEnduser(o, IncomingMapper.CompanyId(o) is { } companyId ? companies.GetValueOrDefault(companyId) : null))
-            .OfType<IncomingObject>()
-            // Offset paging is not snapshot-stable: a page may repeat an object.
-            .DistinctBy(o => o.PlanhatId, StringComparer.Ordinal)
-            .ToList();
+                : IncomingMapper.MapEnduser(o, IncomingMapper.CompanyId(o) is { } companyId ? companies.GetValueOrDefault(companyId) : null);
+            if (item is not null)
+            {
+                mapped.Add(item);
+            }
+            else
+            {
+                LogUnmapped(kind, o);
+            }
+        }
+
+        // Offset paging is not snapshot-stable: a page may repeat an object.
+        return mapped.DistinctBy(o => o.PlanhatId, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>An object the page cannot send is skipped with its reason; the rest of the page goes on.</summary>
+    private void LogUnmapped(IncomingKind kind, JsonObject source)
+    {
+        var id = source["_id"] is JsonValue value ? value.ToJsonString() : "(none)";
+        id = id.Length > 60 ? id[..60] + "…" : id;
+        var reason = IncomingMapper.SkipReason(source) ?? IncomingMapper.NoUsableId;
+        metrics.Skipped(kind.Name, "unusable");
+        if (kind == IncomingKind.Companies)
+        {
+            logger.IncomingAccountSkipped(id, reason);
+        }
+        else
+        {
+            logger.IncomingUserSkipped(id, reason);
+        }
     }
 }

@@ -110,7 +110,8 @@ public sealed class PlanhatClient(HttpClient http)
     {
         await EnsureSuccessAsync(response, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        return text.Length == 0 ? null : JsonNode.Parse(text);
+        // Planhat objects carry their users' custom fields, nested as deep as they like: the mapper skips what Hull cannot take.
+        return text.Length == 0 ? null : JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
     }
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)

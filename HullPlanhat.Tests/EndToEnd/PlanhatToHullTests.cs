@@ -204,6 +204,49 @@ public sealed class PlanhatToHullTests(ProductFixture product, ITestOutputHelper
         Assert.Single(await connector.PlanhatCallsAsync(), c => c.Path.EndsWith("companies/" + companyId));
     }
 
+    [Fact]
+    public async Task Objects_Hull_cannot_take_are_skipped_with_their_reason_and_the_rest_of_the_page_goes_on_once()
+    {
+        var connector = await RegisteredConnectorAsync();
+        JsonNode deep = new JsonObject { ["leaf"] = 1 };
+        for (var level = 0; level < 40; level++)
+        {
+            deep = new JsonObject { ["a"] = deep };
+        }
+
+        await product.SandboxAdmin.SeedAsync(connector.PlanhatToken, ObjectKind.Companies,
+        [
+            new JsonObject { ["name"] = "Good A", ["externalId"] = "good-a" },
+            new JsonObject { ["name"] = "Huge external id", ["externalId"] = new string('x', 40_000) },
+            new JsonObject { ["name"] = "Deep", ["externalId"] = "deep", ["custom"] = new JsonObject { ["x"] = deep } },
+            new JsonObject { ["_id"] = new string('a', 2_000), ["name"] = "Not an id" },
+            new JsonObject { ["name"] = "Good B", ["externalId"] = "good-b" },
+        ]);
+        await product.SandboxAdmin.SeedAsync(connector.PlanhatToken, ObjectKind.Endusers,
+        [
+            new JsonObject { ["email"] = "a@x.example" },
+            new JsonObject { ["email"] = "lost-company@x.example", ["companyId"] = new string('c', 10_000) },
+            new JsonObject { ["email"] = new string('e', 100_000) + "@x.example" },
+            new JsonObject { ["email"] = "b@x.example" },
+        ]);
+
+        for (var run = 0; run < 2; run++)
+        {
+            await product.RunFunctionAsync(TriggerTable.FetchCompanies);
+            await product.RunFunctionAsync(TriggerTable.FetchEndusers);
+        }
+
+        var sent = await product.SandboxAdmin.GetFirehoseAsync(connector.Id);
+        Assert.Equal(["good-a", "good-b"], sent.Where(e => e.SubjectType == "account" && e.AsUser is null).Select(e => e.AsAccount!["external_id"]!.ToString()).Order());
+        Assert.Equal(["a@x.example", "b@x.example", "lost-company@x.example"], sent.Where(e => e.SubjectType == "user").Select(e => e.AsUser!["email"]!.ToString()).Order());
+        Assert.Equal(4, connector.Logs("incoming.job.success").Count);
+        Assert.Empty(connector.Logs("incoming.job.error"));
+        Assert.Equal(
+            [IncomingMapper.IdentityTooLong, IncomingMapper.NoUsableId, IncomingMapper.TooDeep],
+            connector.Logs("incoming.account.skip").Take(3).Select(l => l["Reason"]!).Order());
+        Assert.Equal(IncomingMapper.IdentityTooLong, connector.Logs("incoming.user.skip")[0]["Reason"]);
+    }
+
     private async Task<TestConnector> RegisteredConnectorAsync(int intervalMinutes = 0)
     {
         var interval = intervalMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture);
