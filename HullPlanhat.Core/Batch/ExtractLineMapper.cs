@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.Intake;
-using HullPlanhat.Core.Storage;
 using HullPlanhat.Core.Json;
+using HullPlanhat.Core.Storage;
 
 namespace HullPlanhat.Core.Batch;
 

@@ -34,7 +34,7 @@ public static class IncomingMapper
     public const int MaxIdLength = 200;
 
     /// <summary>Identity values (external id, email, domain) go into table properties and firehose tokens.</summary>
-    public const int MaxIdentityLength = 500;
+    public const int MaxIdentityLength = Outgoing.IdentityLimits.MaxLength;
 
     /// <summary>Nesting the firehose's JSON (64 levels, a few taken by its envelope) carries with room to spare.</summary>
     public const int MaxDepth = 32;

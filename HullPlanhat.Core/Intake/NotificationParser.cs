@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using HullPlanhat.Core.Hull;
+using HullPlanhat.Core.Json;
 
 namespace HullPlanhat.Core.Intake;
 
@@ -19,8 +19,7 @@ public static class NotificationParser
         var repaired = !Utf8.IsValid(body);
         if (repaired)
         {
-            // One broken string must not fail every element beside it.
-            body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body));
+            body = UntrustedJson.RepairUtf8(body);
         }
 
         try

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Intake;
+using HullPlanhat.Core.Json;
 using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Outgoing;
 using HullPlanhat.Core.Planhat;
@@ -8,7 +9,6 @@ using HullPlanhat.Core.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using HullPlanhat.Core.Json;
 
 namespace HullPlanhat.Core.InternalApi;
 

@@ -13,11 +13,11 @@ namespace HullPlanhat.Core.Json;
 /// </summary>
 public static class UntrustedJson
 {
-    public static JsonNode? Parse(ReadOnlySpan<byte> utf8, int maxDepth = 64)
-    {
-        var bytes = Utf8.IsValid(utf8) ? utf8 : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8));
-        return JsonNode.Parse(bytes, documentOptions: Options(maxDepth));
-    }
+    public static JsonNode? Parse(ReadOnlySpan<byte> utf8, int maxDepth = 64) =>
+        JsonNode.Parse(Utf8.IsValid(utf8) ? utf8 : RepairUtf8(utf8), documentOptions: Options(maxDepth));
+
+    /// <summary>The bytes with every invalid UTF-8 sequence replaced by U+FFFD: one broken string must not fail every element beside it.</summary>
+    public static byte[] RepairUtf8(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8));
 
     public static JsonNode? Parse(string text, int maxDepth = 64) => JsonNode.Parse(text, documentOptions: Options(maxDepth));
 

@@ -29,7 +29,11 @@ public sealed class ImportedState(HashStore hashes)
 
         // A write since the import (the import clears it) is what Planhat holds now for the fields it carried:
         // a Hull change reverted to the imported value must be written back over it.
-        var planhat = row.Written is { Fields: var ours } ? imported.Concat(ours).GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Last().Value) : imported;
+        var planhat = new Dictionary<string, string>(imported, StringComparer.Ordinal);
+        foreach (var (field, value) in row.Written?.Fields ?? new Dictionary<string, string>())
+        {
+            planhat[field] = value;
+        }
         var payload = FieldFingerprints.OfWritten(item);
         return payload.Count > 0 && payload.All(field => planhat.TryGetValue(field.Key, out var value) && value == field.Value);
     }

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using HullPlanhat.Core.InternalApi;
 using HullPlanhat.Core.Intake;
-using Microsoft.AspNetCore.Http;
+using HullPlanhat.Core.InternalApi;
 using HullPlanhat.Core.Json;
+using Microsoft.AspNetCore.Http;
 
 namespace HullPlanhat.Core.Operations.DeadLetters;
 

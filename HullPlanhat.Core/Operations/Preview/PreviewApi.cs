@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Incoming;
-using HullPlanhat.Core.InternalApi;
 using HullPlanhat.Core.Intake;
+using HullPlanhat.Core.InternalApi;
+using HullPlanhat.Core.Json;
 using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Outgoing.Outbox;
 using HullPlanhat.Core.Planhat;
@@ -11,7 +12,6 @@ using HullPlanhat.Core.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using HullPlanhat.Core.Json;
 
 namespace HullPlanhat.Core.Operations.Preview;
 

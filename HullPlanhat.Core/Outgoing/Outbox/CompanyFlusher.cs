@@ -147,31 +147,20 @@ public sealed class CompanyFlusher(
         }).ToList();
 
         var outcomes = await UpsertOnceAsync(items);
-        // A company id we hold that Planhat no longer knows (deleted there): dropped, and the row sent again by its other keys.
-        var gone = Enumerable.Range(0, items.Count).Where(i => items[i]["_id"] is not null && outcomes[i].IsUnknownId).ToList();
-        if (gone.Count > 0)
-        {
-            listing.Forget();
-            foreach (var i in gone)
+        await UnknownIdResend.ResendAsync(items, outcomes, listing,
+            (i, id) =>
             {
                 using (logger.ForAccount(rows[i].HullClaims))
                 {
-                    logger.CompanyIdGone(items[i]["_id"]!.ToString());
+                    logger.CompanyIdGone(id);
                 }
 
-                items[i].Remove("_id");
                 if (items[i]["externalId"] is null && items[i]["sourceId"] is null)
                 {
                     items[i]["sourceId"] = KeylessSourceId(rows[i].HullId);
                 }
-            }
-
-            var again = await UpsertOnceAsync(gone.Select(i => items[i]).ToList());
-            for (var k = 0; k < gone.Count; k++)
-            {
-                outcomes[gone[k]] = again[k];
-            }
-        }
+            },
+            UpsertOnceAsync);
 
         // Planhat does not name unchanged rows; their id is needed for licenses, endusers and Hull.
         await ids.NameAcceptedAsync(connection, PlanhatIdLookup.Companies, items, outcomes, Enumerable.Range(0, items.Count),

@@ -34,30 +34,16 @@ public sealed class EnduserUpserter(PlanhatClient planhat, PlanhatIdResolver ids
         }
 
         var outcomes = await UpsertOnceAsync(connection, items, listing, cancellationToken);
-        var gone = Enumerable.Range(0, items.Count).Where(i => items[i]["_id"] is not null && outcomes[i].IsUnknownId).ToList();
-        if (gone.Count == 0)
-        {
-            return outcomes;
-        }
-
-        // Planhat deleted these endusers: what the flush's pass over the list read may name them still.
-        listing.Forget();
-        foreach (var i in gone)
-        {
-            logger.EnduserIdGone(items[i]["_id"]!.ToString());
-            items[i].Remove("_id");
-            if (keylessSourceIds[i] is { } sourceId)
+        await UnknownIdResend.ResendAsync(items, outcomes, listing,
+            (i, id) =>
             {
-                items[i]["sourceId"] = sourceId;
-            }
-        }
-
-        var again = await UpsertOnceAsync(connection, gone.Select(i => items[i]).ToList(), listing, cancellationToken);
-        for (var k = 0; k < gone.Count; k++)
-        {
-            outcomes[gone[k]] = again[k];
-        }
-
+                logger.EnduserIdGone(id);
+                if (keylessSourceIds[i] is { } sourceId)
+                {
+                    items[i]["sourceId"] = sourceId;
+                }
+            },
+            batch => UpsertOnceAsync(connection, batch, listing, cancellationToken));
         return outcomes;
     }
 
