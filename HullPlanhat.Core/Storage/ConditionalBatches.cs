@@ -46,11 +46,17 @@ public static class ConditionalBatches
     }
 
     /// <summary>One transaction of up to <see cref="MaxRows"/> actions on one partition, sent again without each action whose row changed, vanished or (an insert) exists.</summary>
+    /// <param name="landed">
+    /// Whether the row an action failed on holds this very action: storage retried a transaction whose
+    /// reply was lost and met its own write. A transaction is all or nothing, so then every action sent landed.
+    /// </param>
     /// <returns>The actions applied.</returns>
-    public static Task<List<TableTransactionAction>> ApplyBatchAsync(TableClient table, IReadOnlyList<TableTransactionAction> batch, CancellationToken cancellationToken) =>
-        SubmitBatchAsync(table, batch, cancellationToken);
+    public static Task<List<TableTransactionAction>> ApplyBatchAsync(TableClient table, IReadOnlyList<TableTransactionAction> batch, CancellationToken cancellationToken,
+        Func<TableTransactionAction, CancellationToken, Task<bool>>? landed = null) =>
+        SubmitBatchAsync(table, batch, cancellationToken, landed);
 
-    private static async Task<List<TableTransactionAction>> SubmitBatchAsync(TableClient table, IReadOnlyList<TableTransactionAction> batch, CancellationToken cancellationToken)
+    private static async Task<List<TableTransactionAction>> SubmitBatchAsync(TableClient table, IReadOnlyList<TableTransactionAction> batch, CancellationToken cancellationToken,
+        Func<TableTransactionAction, CancellationToken, Task<bool>>? landed = null)
     {
         var pending = batch.ToList();
         while (pending.Count > 0)
@@ -62,6 +68,11 @@ public static class ConditionalBatches
             }
             catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412 && e.FailedTransactionActionIndex is { } failed && failed < pending.Count)
             {
+                if (landed is not null && await landed(pending[failed], cancellationToken))
+                {
+                    return pending;
+                }
+
                 pending.RemoveAt(failed); // changed, gone or (an insert) there already: not ours to touch any more
             }
         }

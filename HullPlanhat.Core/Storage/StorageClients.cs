@@ -24,11 +24,12 @@ public sealed class StorageClients
     private Task? provisioned;
 
     /// <param name="requests">Counts each request sent; none when null.</param>
-    public StorageClients(IConfiguration configuration, StorageRequestMetrics? requests = null)
+    /// <param name="eachAttempt">A policy every attempt goes through, inside storage's retries (tests lose replies with it).</param>
+    public StorageClients(IConfiguration configuration, StorageRequestMetrics? requests = null, HttpPipelinePolicy? eachAttempt = null)
     {
-        var queueOptions = WithRetry(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, requests?.For("queue"));
-        var tableOptions = WithRetry(new TableClientOptions(), requests?.For("table"));
-        var blobOptions = WithRetry(new BlobClientOptions(), requests?.For("blob"));
+        var queueOptions = WithRetry(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, requests?.For("queue"), eachAttempt);
+        var tableOptions = WithRetry(new TableClientOptions(), requests?.For("table"), eachAttempt);
+        var blobOptions = WithRetry(new BlobClientOptions(), requests?.For("blob"), eachAttempt);
         var connectionString = configuration["AzureWebJobsStorage"];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
@@ -55,11 +56,11 @@ public sealed class StorageClients
 
     // Storage's own defaults keep retrying a refused connection for about a minute; callers that
     // can wait (queue messages reappear, the host retries provisioning) would rather hear sooner.
-    private static T WithRetry<T>(T options, HttpPipelinePolicy? requestCounter) where T : ClientOptions
+    private static T WithRetry<T>(T options, HttpPipelinePolicy? requestCounter, HttpPipelinePolicy? eachAttempt) where T : ClientOptions
     {
-        if (requestCounter is not null)
+        foreach (var policy in new[] { requestCounter, eachAttempt }.OfType<HttpPipelinePolicy>())
         {
-            options.AddPolicy(requestCounter, HttpPipelinePosition.PerRetry);
+            options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
         }
 
         options.Retry.Mode = RetryMode.Exponential;

@@ -79,7 +79,8 @@ public sealed class BatchExtractTests(ProductFixture product)
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => jobs.HandleAsync(text, CancellationToken.None)));
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => jobs.HandleAsync(nudge, CancellationToken.None)));
 
-        await ProductFixture.WaitUntilAsync(() => Task.FromResult(connector.Logs("connector.batch.success").Count > 0), "the job finished");
+        await ProductFixture.WaitUntilAsync(() => Task.FromResult(connector.Logs("connector.batch.success").Count > 0), "the job finished",
+            diagnostics: connector.DiagnoseAsync);
         await Task.Delay(500); // a forked job would finish a second time
         var summary = Assert.Single(connector.Logs("connector.batch.success"));
         Assert.Equal(("250", "250", "0"), (summary["Lines"], summary["Enqueued"], summary["Skipped"]));
@@ -90,7 +91,7 @@ public sealed class BatchExtractTests(ProductFixture product)
         {
             await product.RunFunctionAsync(TriggerTable.FlushOutbox);
             return (await connector.PlanhatAsync(ObjectKind.Companies)).Count >= 250;
-        }, "every account reached Planhat");
+        }, "every account reached Planhat", diagnostics: connector.DiagnoseAsync);
         var companies = await connector.PlanhatAsync(ObjectKind.Companies);
         Assert.Equal(250, companies.Select(c => c["externalId"]!.GetValue<string>()).Distinct().Count());
         Assert.Equal(250, companies.Count);

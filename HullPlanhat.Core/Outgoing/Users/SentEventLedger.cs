@@ -13,6 +13,8 @@ namespace HullPlanhat.Core.Outgoing.Users;
 /// </summary>
 public sealed class SentEventLedger(StorageClients storage)
 {
+    private const string ClaimColumn = "Claim";
+
     private TableClient Table => storage.Table(StorageNames.SyncStateTable);
 
     /// <summary>The events of <paramref name="events"/> not sent yet.</summary>
@@ -59,14 +61,15 @@ public sealed class SentEventLedger(StorageClients storage)
         await storage.EnsureCreatedAsync();
         var partition = TableKeys.Encode(connectorId);
         var byKey = events.DistinctBy(e => RowKey(e.HullUserId, e.EventId)).ToDictionary(e => RowKey(e.HullUserId, e.EventId), StringComparer.Ordinal);
+        var claim = Guid.NewGuid().ToString("N");
         var batches = byKey.Keys
-            .Select(rowKey => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, rowKey)))
+            .Select(rowKey => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, rowKey) { [ClaimColumn] = claim }))
             .Chunk(ConditionalBatches.MaxRows)
             .Select(async batch =>
             {
                 try
                 {
-                    return (Applied: await ConditionalBatches.ApplyBatchAsync(Table, batch, cancellationToken), Error: (Exception?)null);
+                    return (Applied: await ConditionalBatches.ApplyBatchAsync(Table, batch, cancellationToken, IsOursAsync), Error: (Exception?)null);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -76,6 +79,11 @@ public sealed class SentEventLedger(StorageClients storage)
         var results = await Task.WhenAll(batches);
         var claimed = results.SelectMany(r => r.Applied).Select(a => byKey[a.Entity.RowKey]).ToHashSet();
         return (claimed, results.Select(r => r.Error).FirstOrDefault(e => e is not null));
+
+        // A row already there is this call's own when storage retried a transaction whose reply was lost.
+        async Task<bool> IsOursAsync(TableTransactionAction action, CancellationToken ct) =>
+            await Table.GetEntityIfExistsAsync<TableEntity>(partition, action.Entity.RowKey, [ClaimColumn], ct) is { HasValue: true, Value: { } row }
+            && row.GetString(ClaimColumn) == claim;
     }
 
     /// <summary>Forgets events recorded as sent that were not (their post certainly failed), so they are sent again.</summary>
