@@ -18,7 +18,6 @@ public sealed record ExtractJobState(ExtractKind Kind, string? SegmentId, string
 public sealed class ExtractJobStore(StorageClients storage)
 {
     public const string BlobPrefix = "planhat-extracts/";
-    private const string WriterColumn = "Writer";
 
     public static string NewBlobName(string connectorId, string jobId) =>
         $"{BlobPrefix}{DateTime.UtcNow:yyyy-MM-dd}/{TableKeys.Encode(connectorId)}/{jobId}-{Guid.NewGuid():N}.jsonl";
@@ -47,17 +46,11 @@ public sealed class ExtractJobStore(StorageClients storage)
         return (state, e.ETag);
     }
 
-    /// <summary>
-    /// Writes <paramref name="state"/> if the row is still at <paramref name="etag"/> (absent when default); the new ETag, or null when another delivery got there first.
-    /// Each write carries a token of its own: when storage's retry of a write whose reply was lost meets
-    /// that write itself (409, 412), the row read back tells it landed, and the job carries on from it.
-    /// </summary>
-    public async Task<ETag?> TryWriteAsync(string connectorId, string jobId, ExtractJobState state, ETag etag, CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="state"/> if the row is still at <paramref name="etag"/> (absent when default); the new ETag, or null when another delivery got there first.</summary>
+    public Task<ETag?> TryWriteAsync(string connectorId, string jobId, ExtractJobState state, ETag etag, CancellationToken cancellationToken)
     {
-        var writer = Guid.NewGuid().ToString("N");
         var entity = new TableEntity(TableKeys.Encode(connectorId), jobId)
         {
-            [WriterColumn] = writer,
             ["Kind"] = state.Kind.ToString(),
             ["SegmentId"] = state.SegmentId,
             ["BlobName"] = state.BlobName,
@@ -69,17 +62,6 @@ public sealed class ExtractJobStore(StorageClients storage)
             ["Step"] = state.Step,
             ["HandedOn"] = state.HandedOn,
         };
-        try
-        {
-            var response = await (etag == default
-                ? Table.AddEntityAsync(entity, cancellationToken)
-                : Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken));
-            return response.Headers.ETag;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            var row = await Table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, jobId, [WriterColumn], cancellationToken);
-            return row.HasValue && row.Value?.GetString(WriterColumn) == writer ? row.Value.ETag : null;
-        }
+        return ConditionalRowWrite.TryWriteAsync(Table, entity, etag, cancellationToken);
     }
 }

@@ -23,21 +23,8 @@ public sealed class JobStore(StorageClients storage)
     }
 
     /// <summary>Writes <paramref name="state"/> if the row is still at <paramref name="etag"/> (absent when default); null when another run got there first.</summary>
-    public async Task<ETag?> TryWriteAsync(string connectorId, IncomingKind kind, JobState state, ETag etag, CancellationToken cancellationToken)
-    {
-        var entity = ToEntity(connectorId, kind, state);
-        try
-        {
-            var response = etag == default
-                ? await Table.AddEntityAsync(entity, cancellationToken)
-                : await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken);
-            return response.Headers.ETag;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            return null;
-        }
-    }
+    public Task<ETag?> TryWriteAsync(string connectorId, IncomingKind kind, JobState state, ETag etag, CancellationToken cancellationToken) =>
+        ConditionalRowWrite.TryWriteAsync(Table, ToEntity(connectorId, kind, state), etag, cancellationToken);
 
     private static TableEntity ToEntity(string connectorId, IncomingKind kind, JobState s) => new(TableKeys.Encode(connectorId), kind.Name)
     {

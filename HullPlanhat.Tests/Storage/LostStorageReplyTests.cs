@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using HullPlanhat.Core.Batch;
+using HullPlanhat.Core.Incoming;
 using HullPlanhat.Core.Outgoing.Users;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Tests.Infrastructure;
@@ -12,7 +13,7 @@ namespace HullPlanhat.Tests.Storage;
 /// <summary>
 /// A conditional write whose reply is lost is sent again by storage's client and meets itself (409,
 /// 412). Each such write carries a token, so the row read back tells it landed: a batch job carries
-/// on, and claimed events stay claimed by the flush that will post them.
+/// on, an import job keeps its claim, and claimed events stay claimed by the flush that will post them.
 /// </summary>
 [Collection(ProductCollection.Name)]
 public sealed class LostStorageReplyTests(ProductFixture product)
@@ -37,6 +38,22 @@ public sealed class LostStorageReplyTests(ProductFixture product)
         // Another delivery's write, met the same way, is still not this one's.
         Assert.Null(await store.TryWriteAsync(connectorId, jobId, state with { Step = 1, Offset = 10 }, created.Value, CancellationToken.None));
         Assert.Null(await store.TryWriteAsync(connectorId, jobId, state, default, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_import_jobs_checkpoint_written_with_its_reply_lost_is_still_this_runs()
+    {
+        var lost = new LostReplyPolicy(r => r.Uri.Path.Contains(StorageNames.JobsTable, StringComparison.Ordinal) && r.Method == RequestMethod.Put);
+        var jobs = new JobStore(Clients(lost));
+        var connectorId = Guid.NewGuid().ToString("N");
+        var state = new JobState { Status = "running", JobId = "job-1", StartedAt = DateTimeOffset.UtcNow };
+        var created = await jobs.TryWriteAsync(connectorId, IncomingKind.Endusers, state, default, CancellationToken.None);
+
+        var saved = await jobs.TryWriteAsync(connectorId, IncomingKind.Endusers, state with { Offset = 200 }, created!.Value, CancellationToken.None);
+
+        Assert.Equal(1, lost.Lost);
+        Assert.NotNull(saved);
+        Assert.Equal(200, (await jobs.GetAsync(connectorId, IncomingKind.Endusers, CancellationToken.None)).State!.Offset);
     }
 
     [Fact]

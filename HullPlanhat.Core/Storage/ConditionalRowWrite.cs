@@ -1,0 +1,35 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace HullPlanhat.Core.Storage;
+
+/// <summary>
+/// A row written only if it is still as read: inserted when absent, replaced when at the ETag read.
+/// Storage's client sends a write again when its reply is lost, and the second attempt meets the
+/// first (409, 412); each write therefore carries a token of its own, and on a conflict the row read
+/// back tells whether it is this write that landed.
+/// </summary>
+public static class ConditionalRowWrite
+{
+    private const string WriterColumn = "Writer";
+
+    /// <param name="etag">The ETag read; default when the row was absent.</param>
+    /// <returns>The row's new ETag, or null when another writer got there first.</returns>
+    public static async Task<ETag?> TryWriteAsync(TableClient table, TableEntity entity, ETag etag, CancellationToken cancellationToken)
+    {
+        var writer = Guid.NewGuid().ToString("N");
+        entity[WriterColumn] = writer;
+        try
+        {
+            var response = await (etag == default
+                ? table.AddEntityAsync(entity, cancellationToken)
+                : table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken));
+            return response.Headers.ETag;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, [WriterColumn], cancellationToken);
+            return row.HasValue && row.Value?.GetString(WriterColumn) == writer ? row.Value.ETag : null;
+        }
+    }
+}
