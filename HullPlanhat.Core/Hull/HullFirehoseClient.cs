@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Storage;
@@ -10,7 +11,14 @@ namespace HullPlanhat.Core.Hull;
 /// <param name="Accepted">Per group, whether the request carrying it succeeded.</param>
 /// <param name="Requests">POSTs made (each retry counted once).</param>
 /// <param name="Error">The first failure, if any; no request started after it.</param>
-public sealed record FirehoseDelivery(bool[] Accepted, int Requests, string? Error);
+public sealed record FirehoseDelivery(bool[] Accepted, int Requests, string? Error)
+{
+    /// <summary>Per group, Hull's answer when it refused that group on its own (400, 413, 422); the other groups went on without it.</summary>
+    public string?[] Refused { get; init; } = new string?[Accepted.Length];
+
+    /// <summary>The failure, else the first refusal; null when Hull took everything.</summary>
+    public string? FirstProblem => Error ?? Refused.FirstOrDefault(r => r is not null);
+}
 
 /// <summary>
 /// Writes traits to Hull through the firehose (hull-protocol.md §2): batches of up to
@@ -19,19 +27,18 @@ public sealed record FirehoseDelivery(bool[] Accepted, int Requests, string? Err
 /// </summary>
 public sealed class HullFirehoseClient(HttpClient http, FirehoseTokenFactory tokens, IOptions<HullOptions> options, TimeProvider clock, ProductMetrics metrics)
 {
-    public async Task SendAsync(ConnectorRecord connector, IReadOnlyList<FirehoseEntry> entries, CancellationToken cancellationToken)
-    {
-        foreach (var batch in entries.Chunk(options.Value.FirehoseBatchSize))
-        {
-            await PostAsync(connector, batch, cancellationToken);
-        }
-    }
+    /// <summary>Sends entries on their own (each its own group): what Hull refused, and the first failure, are in the answer.</summary>
+    public Task<FirehoseDelivery> SendAsync(ConnectorRecord connector, IReadOnlyList<FirehoseEntry> entries, CancellationToken cancellationToken) =>
+        SendGroupsAsync(connector, [.. entries.Select(e => (IReadOnlyList<FirehoseEntry>)[e])], cancellationToken);
 
     /// <summary>
     /// Sends groups of entries (e.g. a user's traits and its account link), never splitting a group
     /// over two POSTs, up to <see cref="HullOptions.FirehoseConcurrency"/> POSTs at once, and reports
-    /// which groups Hull accepted instead of throwing, so callers record only what Hull has. After a
-    /// failed POST no further one starts; those in flight finish and count.
+    /// which groups Hull accepted instead of throwing, so callers record only what Hull has. A POST
+    /// Hull refuses for its content is split in halves and each sent again, down to the group it
+    /// refuses on its own (<see cref="FirehoseDelivery.Refused"/>), so one bad object costs a few
+    /// POSTs, not its neighbours. After any other failure no further POST starts; those in flight
+    /// finish and count.
     /// </summary>
     public async Task<FirehoseDelivery> SendGroupsAsync(ConnectorRecord connector, IReadOnlyList<IReadOnlyList<FirehoseEntry>> groups, CancellationToken cancellationToken)
     {
@@ -49,9 +56,8 @@ public sealed class HullFirehoseClient(HttpClient http, FirehoseTokenFactory tok
             start = end;
         }
 
-        var accepted = new bool[groups.Count];
+        var delivery = new GroupsDelivery(groups);
         var errors = new string?[batches.Count];
-        var requests = 0;
         var failed = false;
         await Parallel.ForEachAsync(Enumerable.Range(0, batches.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.FirehoseConcurrency, CancellationToken = cancellationToken },
@@ -62,21 +68,53 @@ public sealed class HullFirehoseClient(HttpClient http, FirehoseTokenFactory tok
                     return;
                 }
 
-                var (start, end) = batches[b];
-                Interlocked.Increment(ref requests);
                 try
                 {
-                    await PostAsync(connector, groups.Take(start..end).SelectMany(g => g).ToList(), ct);
-                    Array.Fill(accepted, true, start, end - start);
+                    await PostOrSplitAsync(connector, delivery, batches[b].Start, batches[b].End, ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
-                    // 4xx, or 5xx/timeouts after the retries: what was sent before stays accepted.
+                    // 401/403/404, or 5xx/timeouts after the retries: what was sent before stays accepted.
                     errors[b] = e.Message;
                     Volatile.Write(ref failed, true);
                 }
             });
-        return new FirehoseDelivery(accepted, requests, errors.FirstOrDefault(e => e is not null));
+        return new FirehoseDelivery(delivery.Accepted, delivery.Requests, errors.FirstOrDefault(e => e is not null)) { Refused = delivery.Refused };
+    }
+
+    /// <summary>Posts groups [start, end); refused for its content, each half goes on its own, down to a single group.</summary>
+    private async Task PostOrSplitAsync(ConnectorRecord connector, GroupsDelivery delivery, int start, int end, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref delivery.Requests);
+        try
+        {
+            await PostAsync(connector, delivery.Groups.Take(start..end).SelectMany(g => g).ToList(), cancellationToken);
+            Array.Fill(delivery.Accepted, true, start, end - start);
+        }
+        catch (HttpRequestException e) when (IsRefusedContent(e.StatusCode))
+        {
+            if (end - start == 1)
+            {
+                delivery.Refused[start] = e.Message;
+                return;
+            }
+
+            var middle = start + ((end - start) / 2);
+            await PostOrSplitAsync(connector, delivery, start, middle, cancellationToken);
+            await PostOrSplitAsync(connector, delivery, middle, end, cancellationToken);
+        }
+    }
+
+    // What Hull refuses for the body itself; credentials (401/403), a wrong URL (404) and throttling refuse every body alike.
+    private static bool IsRefusedContent(HttpStatusCode? status) =>
+        status is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnprocessableEntity;
+
+    private sealed class GroupsDelivery(IReadOnlyList<IReadOnlyList<FirehoseEntry>> groups)
+    {
+        public IReadOnlyList<IReadOnlyList<FirehoseEntry>> Groups { get; } = groups;
+        public bool[] Accepted { get; } = new bool[groups.Count];
+        public string?[] Refused { get; } = new string?[groups.Count];
+        public int Requests;
     }
 
     private async Task PostAsync(ConnectorRecord connector, IReadOnlyList<FirehoseEntry> batch, CancellationToken cancellationToken)
@@ -106,7 +144,9 @@ public sealed class HullFirehoseClient(HttpClient http, FirehoseTokenFactory tok
         metrics.FirehoseCall((int)response.StatusCode);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"Hull firehose answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}", null, response.StatusCode);
+            var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+            answer = answer.Length <= 300 ? answer : answer[..300] + "…";
+            throw new HttpRequestException($"Hull firehose answered {(int)response.StatusCode}: {answer}", null, response.StatusCode);
         }
     }
 

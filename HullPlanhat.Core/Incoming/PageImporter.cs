@@ -18,7 +18,7 @@ public sealed record PageOutcome(int Sent, int Unchanged, int FirehoseRequests, 
 /// <summary>A page sent to Hull whose hashes are not stored yet (<see cref="PageImporter.RecordAsync"/>).</summary>
 /// <param name="Accepted">The objects Hull accepted.</param>
 /// <param name="IsNew">Per accepted object, whether Hull had never received it from this connector.</param>
-/// <param name="NotAccepted">Changed objects Hull did not accept.</param>
+/// <param name="NotAccepted">Changed objects Hull did not accept, those it refused on their own aside (they are skipped).</param>
 /// <param name="Page">Where the page sits in its job (null outside a job: a webhook's page of one).</param>
 /// <param name="Digest">The page's digest, stored once Hull took every changed object (<see cref="PageDigests"/>).</param>
 public sealed record PageDelivery(IncomingKind Kind, IReadOnlyList<IncomingObject> Accepted, IReadOnlyList<bool> IsNew, PageOutcome Outcome, int NotAccepted = 0)
@@ -86,9 +86,10 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
 
         var delivery = await firehose.SendGroupsAsync(connector, changed.Select(o => o.Entries).ToList(), cancellationToken);
         var accepted = changed.Where((_, i) => delivery.Accepted[i]).ToList();
+        var refused = LogRefused(kind, changed, delivery.Refused);
         var isNew = accepted.Select(o => !(stored.TryGetValue(o.PlanhatId, out var row) && row.Hash is not null)).ToList();
         return new PageDelivery(kind, accepted, isNew,
-            new PageOutcome(accepted.Count, mapped.Count - changed.Count, delivery.Requests, delivery.Error), changed.Count - accepted.Count)
+            new PageOutcome(accepted.Count, mapped.Count - changed.Count, delivery.Requests, delivery.Error), changed.Count - accepted.Count - refused)
         {
             Page = context,
             Digest = digest,
@@ -155,17 +156,43 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
     {
         foreach (var item in echoes)
         {
-            metrics.Skipped(kind.Name, "own write");
-            if (kind == IncomingKind.Companies)
+            LogSkipped(kind, item, OwnWrite, "own write");
+        }
+    }
+
+    /// <summary>
+    /// Objects Hull refused on their own are skipped with Hull's answer; the page goes on without them.
+    /// Their hashes are not stored, so a later change sends them again; an unchanged page's digest
+    /// still stands, as the same object would be refused the same way.
+    /// </summary>
+    /// <returns>How many were refused.</returns>
+    private int LogRefused(IncomingKind kind, List<IncomingObject> changed, string?[] answers)
+    {
+        var refused = 0;
+        for (var i = 0; i < changed.Count; i++)
+        {
+            if (answers[i] is { } answer)
             {
-                using var scope = logger.ForAccount(item.Claims);
-                logger.IncomingAccountSkipped(item.PlanhatId, OwnWrite);
+                refused++;
+                LogSkipped(kind, changed[i], "Hull refused it: " + answer, "refused");
             }
-            else
-            {
-                using var scope = logger.ForUser(item.Claims);
-                logger.IncomingUserSkipped(item.PlanhatId, OwnWrite);
-            }
+        }
+
+        return refused;
+    }
+
+    private void LogSkipped(IncomingKind kind, IncomingObject item, string reason, string metricReason)
+    {
+        metrics.Skipped(kind.Name, metricReason);
+        if (kind == IncomingKind.Companies)
+        {
+            using var scope = logger.ForAccount(item.Claims);
+            logger.IncomingAccountSkipped(item.PlanhatId, reason);
+        }
+        else
+        {
+            using var scope = logger.ForUser(item.Claims);
+            logger.IncomingUserSkipped(item.PlanhatId, reason);
         }
     }
 

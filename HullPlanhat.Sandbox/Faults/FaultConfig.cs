@@ -7,6 +7,8 @@ namespace HullPlanhat.Sandbox.Faults;
 /// probability <see cref="LostReplyRate"/>, or delayed by <see cref="SlowReplyMilliseconds"/> with
 /// probability <see cref="SlowReplyRate"/> (longer than the client waits, it is a lost reply too).
 /// <see cref="AnalyticsOnly"/> faults the analytics endpoints and nothing else.
+/// <see cref="MaxBodyBytes"/> (Hull's firehose only): a body larger than this is refused with a 413, as a
+/// proxy in front of an API refuses it; 0 takes any size.
 /// </summary>
 public sealed record FaultConfig(
     double FailureRate = 0,
@@ -17,7 +19,8 @@ public sealed record FaultConfig(
     double LostReplyRate = 0,
     double SlowReplyRate = 0,
     int SlowReplyMilliseconds = 0,
-    bool AnalyticsOnly = false)
+    bool AnalyticsOnly = false,
+    int MaxBodyBytes = 0)
 {
     public static FaultConfig None { get; } = new();
 }

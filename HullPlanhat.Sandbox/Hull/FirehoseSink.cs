@@ -6,7 +6,7 @@ namespace HullPlanhat.Sandbox.Hull;
 
 /// <summary>
 /// <c>POST /hull/firehose</c>: checks the outer headers against a registered connector (401), applies the
-/// connector's fault injection, validates every message (400, nothing recorded) and records them all (200).
+/// connector's fault injection (a body over its size limit is a 413), validates every message (400, nothing recorded) and records them all (200).
 /// </summary>
 public sealed class FirehoseSink
 {
@@ -35,6 +35,11 @@ public sealed class FirehoseSink
             return JsonResults.Error(status, $"Injected fault ({status})");
         }
 
+        if (connector.Faults.Config.MaxBodyBytes is > 0 and var limit && await LargerThanAsync(ctx.Request, limit, ctx.RequestAborted))
+        {
+            return JsonResults.Error(413, $"Request body larger than {limit} bytes");
+        }
+
         var body = await JsonBody.ReadAsync(ctx.Request, ctx.RequestAborted);
         if (body.Node is not JsonObject root || root["batch"] is not JsonArray batch)
         {
@@ -55,6 +60,22 @@ public sealed class FirehoseSink
 
         connector.Record(entries);
         return Results.Json(new JsonObject { ["ok"] = true });
+    }
+
+    /// <summary>Whether the body is over <paramref name="limit"/> bytes; the body is kept for reading again.</summary>
+    private static async Task<bool> LargerThanAsync(HttpRequest request, int limit, CancellationToken ct)
+    {
+        request.EnableBuffering();
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
+        {
+            total += read;
+        }
+
+        request.Body.Position = 0;
+        return total > limit;
     }
 
     private async Task<(FirehoseEntry? Entry, string? Error)> ParseEntryAsync(JsonNode? node, HullConnectorCredentials connector)

@@ -247,6 +247,35 @@ public sealed class PlanhatToHullTests(ProductFixture product, ITestOutputHelper
         Assert.Equal(IncomingMapper.IdentityTooLong, connector.Logs("incoming.user.skip")[0]["Reason"]);
     }
 
+    [Fact]
+    public async Task A_company_Hull_refuses_on_its_own_is_skipped_with_Hulls_answer_and_the_rest_of_its_post_reaches_Hull()
+    {
+        var connector = await RegisteredConnectorAsync();
+        await product.SandboxAdmin.SetFirehoseFaultsAsync(connector.Id, new FaultConfig(MaxBodyBytes: 80_000));
+        var ids = await product.SandboxAdmin.SeedAsync(connector.PlanhatToken, ObjectKind.Companies, Enumerable.Range(0, 60).Select(i => new JsonObject
+        {
+            ["name"] = $"Company {i}", ["externalId"] = $"refused-{i}", ["custom"] = new JsonObject { ["notes"] = i == 17 ? new string('n', 100_000) : "short" },
+        }));
+
+        await product.RunFunctionAsync(TriggerTable.FetchCompanies);
+
+        var sent = await product.SandboxAdmin.GetFirehoseAsync(connector.Id);
+        Assert.Equal(59, sent.Count);
+        Assert.DoesNotContain(sent, e => e.AsAccount!["external_id"]!.ToString() == "refused-17");
+        var skip = Assert.Single(connector.Logs("incoming.account.skip"));
+        Assert.Contains("Hull refused it: Hull firehose answered 413", skip["Reason"], StringComparison.Ordinal);
+        Assert.Single(connector.Logs("incoming.job.success"));
+        Assert.Empty(connector.Logs("incoming.job.error"));
+
+        // The refused one is not lost for good: once it changes it is sent; the 59 unchanged are not sent again.
+        await product.SandboxAdmin.ModifyAsync(connector.PlanhatToken, ObjectKind.Companies, ids[17], new JsonObject { ["custom"] = new JsonObject { ["notes"] = "trimmed" } });
+        await product.RunFunctionAsync(TriggerTable.FetchCompanies);
+        sent = await product.SandboxAdmin.GetFirehoseAsync(connector.Id);
+        Assert.Equal(60, sent.Count);
+        Assert.Equal("trimmed", sent.Single(e => e.AsAccount!["external_id"]!.ToString() == "refused-17").Body["planhat/custom"]?["notes"]?.ToString());
+        Assert.Empty(connector.Logs("incoming.job.error"));
+    }
+
     private async Task<TestConnector> RegisteredConnectorAsync(int intervalMinutes = 0)
     {
         var interval = intervalMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -45,6 +45,36 @@ public sealed class FirehoseConcurrencyTests
         Assert.InRange(accepted.Count, 100, 300);
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.BadRequest)]
+    [InlineData(HttpStatusCode.RequestEntityTooLarge)]
+    public async Task A_group_Hull_refuses_on_its_own_is_found_in_a_few_posts_and_every_other_group_is_accepted(HttpStatusCode refusal)
+    {
+        var firehose = new RecordingFirehose(failArrival: null) { Refuse = (537, refusal) };
+
+        var delivery = await Client(firehose, concurrency: 4).SendGroupsAsync(Connector, Groups(1000), CancellationToken.None);
+
+        Assert.Null(delivery.Error);
+        Assert.Equal([537], Enumerable.Range(0, 1000).Where(i => delivery.Refused[i] is not null));
+        Assert.Contains(((int)refusal).ToString(System.Globalization.CultureInfo.InvariantCulture), delivery.Refused[537], StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(0, 1000).Where(i => i != 537), Enumerable.Range(0, 1000).Where(i => delivery.Accepted[i]));
+        Assert.Equal(Enumerable.Range(0, 1000).Where(i => i != 537), firehose.Received.Order());
+        Assert.InRange(delivery.Requests, 11, 10 + (2 * 7)); // the batch of 100 halved down to one group: two posts a level
+    }
+
+    [Fact]
+    public async Task Refused_credentials_are_not_split_but_end_the_call()
+    {
+        var firehose = new RecordingFirehose(failArrival: null) { Refuse = (537, HttpStatusCode.Unauthorized) };
+
+        var delivery = await Client(firehose, concurrency: 1).SendGroupsAsync(Connector, Groups(1000), CancellationToken.None);
+
+        Assert.Contains("401", delivery.Error, StringComparison.Ordinal);
+        Assert.All(delivery.Refused, Assert.Null);
+        Assert.Equal(6, delivery.Requests);
+        Assert.Equal(500, delivery.Accepted.Count(a => a));
+    }
+
     private static IReadOnlyList<IReadOnlyList<FirehoseEntry>> Groups(int count) =>
         [.. Enumerable.Range(0, count).Select(i => (IReadOnlyList<FirehoseEntry>)[FirehoseEntry.UserTraits(new JsonObject { ["external_id"] = $"u{i}" }, new JsonObject { ["i"] = i })])];
 
@@ -55,9 +85,11 @@ public sealed class FirehoseConcurrencyTests
         TimeProvider.System,
         new ProductMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
 
-    /// <summary>A firehose that answers 200 after a short delay, or 503 at once to the given arrival.</summary>
+    /// <summary>A firehose that answers 200 after a short delay, or 503 at once to the given arrival, or <see cref="Refuse"/>'s status to a batch holding its entry.</summary>
     private sealed class RecordingFirehose(int? failArrival) : HttpMessageHandler
     {
+        public (int Entry, HttpStatusCode Status)? Refuse { get; init; }
+
         private int inFlight;
         private int arrivals;
         private readonly object gate = new();
@@ -75,6 +107,11 @@ public sealed class FirehoseConcurrencyTests
             if (arrival == failArrival)
             {
                 return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("down") };
+            }
+
+            if (Refuse is { } refuse && body["batch"]!.AsArray().Any(e => e!["body"]!["i"]!.GetValue<int>() == refuse.Entry))
+            {
+                return new HttpResponseMessage(refuse.Status) { Content = new StringContent("refused") };
             }
 
             lock (gate)

@@ -216,14 +216,10 @@ public sealed class CompanyFlusher(
             return;
         }
 
-        try
+        // Planhat has the companies and our sync state has their ids, so nothing is lost.
+        if ((await firehose.SendAsync(connector, entries, cancellationToken)).FirstProblem is { } problem)
         {
-            await firehose.SendAsync(connector, entries, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // Planhat has the companies and our sync state has their ids, so nothing is lost.
-            logger.FirehoseFailed(e.Message);
+            logger.FirehoseFailed(problem);
         }
     }
 }

@@ -250,14 +250,10 @@ public sealed class EnduserFlusher(
             return;
         }
 
-        try
+        // Planhat has the endusers and our sync state has their ids, so nothing is lost.
+        if ((await firehose.SendAsync(connector, entries, cancellationToken)).FirstProblem is { } problem)
         {
-            await firehose.SendAsync(connector, entries, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // Planhat has the endusers and our sync state has their ids, so nothing is lost.
-            logger.FirehoseFailed(e.Message);
+            logger.FirehoseFailed(problem);
         }
     }
 }
