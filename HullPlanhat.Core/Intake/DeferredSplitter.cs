@@ -26,7 +26,8 @@ public sealed class DeferredSplitter(QueueWriter queues, StorageClients storage)
     {
         await storage.EnsureCreatedAsync();
         var name = $"{TriggerTable.IntakeQueue}/{DateTime.UtcNow:yyyy-MM-dd}/{TableKeys.Encode(connectorId)}-{Guid.NewGuid():N}.json";
-        await storage.Container(StorageNames.ClaimCheckContainer).GetBlobClient(name).UploadAsync(BinaryData.FromBytes(body), cancellationToken);
+        // The name is this call's own: overwriting is safe, and storage's retry of an upload whose reply was lost succeeds instead of meeting it (409).
+        await storage.Container(StorageNames.ClaimCheckContainer).GetBlobClient(name).UploadAsync(BinaryData.FromBytes(body), overwrite: true, cancellationToken);
         var claim = JsonSerializer.Serialize(new ClaimCheck(name), CoreJsonContext.Default.ClaimCheck);
         await storage.Queue(TriggerTable.IntakeQueue).SendMessageAsync(claim, cancellationToken);
     }

@@ -40,7 +40,8 @@ public sealed class QueueWriter(StorageClients storage)
     {
         var blobName = $"{queue}/{DateTime.UtcNow:yyyy-MM-dd}/{Guid.NewGuid():N}.json";
         var blob = storage.Container(StorageNames.ClaimCheckContainer).GetBlobClient(blobName);
-        await blob.UploadAsync(BinaryData.FromString(messageJson), cancellationToken);
+        // The name is this message's own: overwriting is safe, and storage's retry of an upload whose reply was lost succeeds instead of meeting it (409).
+        await blob.UploadAsync(BinaryData.FromString(messageJson), overwrite: true, cancellationToken);
         return JsonSerializer.Serialize(new ClaimCheck(blobName), CoreJsonContext.Default.ClaimCheck);
     }
 }

@@ -1,12 +1,25 @@
+using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using HullPlanhat.Core.Batch;
+using HullPlanhat.Core.Hull;
 using HullPlanhat.Core.Incoming;
+using HullPlanhat.Core.Intake;
+using HullPlanhat.Core.Operations;
+using HullPlanhat.Core.Operations.DeadLetters;
+using HullPlanhat.Core.Outgoing;
+using HullPlanhat.Core.Outgoing.Outbox;
 using HullPlanhat.Core.Outgoing.Users;
+using HullPlanhat.Core.Planhat;
 using HullPlanhat.Core.Storage;
+using HullPlanhat.Core.Storage.Batching;
 using HullPlanhat.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HullPlanhat.Tests.Storage;
 
@@ -70,6 +83,46 @@ public sealed class LostStorageReplyTests(ProductFixture product)
         Assert.Null(error);
         Assert.Equal(events.ToHashSet(), claimed.ToHashSet());
         Assert.Empty((await ledger.ClaimAsync(connectorId, events, CancellationToken.None)).Claimed);
+    }
+
+    [Fact]
+    public async Task A_large_notification_stored_with_its_reply_lost_is_still_deferred()
+    {
+        // The upload of the stored notification lands, its reply is lost, and storage's retry meets the blob (409).
+        // The intake then took the 409 for a fault of the notification itself and answered Hull 400 (refused): Hull
+        // never sent it again, and every object of the batch was lost.
+        var lost = new LostReplyPolicy(r => r.Uri.Path.Contains($"/{StorageNames.ClaimCheckContainer}/", StringComparison.Ordinal) && r.Method == RequestMethod.Put);
+        var storage = Clients(lost);
+        var splitter = new DeferredSplitter(new QueueWriter(storage), storage);
+        var body = System.Text.Encoding.UTF8.GetBytes(
+            $$"""{"configuration":{"id":"{{Guid.NewGuid():N}}","organization":"lost.hullapp.io","secret":"s"},"channel":"user:update","messages":[]}""");
+
+        await splitter.DeferAsync(Guid.NewGuid().ToString("N"), body, CancellationToken.None);
+
+        Assert.Equal(1, lost.Lost);
+    }
+
+    [Fact]
+    public async Task A_message_too_large_for_the_queue_stored_with_its_reply_lost_is_still_sent()
+    {
+        var lost = new LostReplyPolicy(r => r.Uri.Path.Contains($"/{StorageNames.ClaimCheckContainer}/", StringComparison.Ordinal) && r.Method == RequestMethod.Put);
+        var storage = Clients(lost);
+        var queue = storage.Queue("lostreply-" + Guid.NewGuid().ToString("N")[..12]);
+        await queue.CreateAsync();
+        try
+        {
+            var message = $$"""{"text":"{{new string('x', QueueWriter.MaxInlineBytes)}}"}""";
+
+            await new QueueWriter(storage).SendAsync(queue.Name, message, CancellationToken.None);
+
+            Assert.Equal(1, lost.Lost);
+            var received = (await queue.ReceiveMessageAsync()).Value;
+            Assert.Equal(message, await new ClaimCheckReader(storage).ReadAsync(received.Body.ToString(), CancellationToken.None));
+        }
+        finally
+        {
+            await queue.DeleteAsync();
+        }
     }
 
     private StorageClients Clients(HttpPipelinePolicy policy) =>
