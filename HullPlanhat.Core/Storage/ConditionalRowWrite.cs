@@ -17,8 +17,7 @@ public static class ConditionalRowWrite
     /// <returns>The row's new ETag, or null when another writer got there first.</returns>
     public static async Task<ETag?> TryWriteAsync(TableClient table, TableEntity entity, ETag etag, CancellationToken cancellationToken)
     {
-        var writer = Guid.NewGuid().ToString("N");
-        entity[WriterColumn] = writer;
+        Stamp(entity);
         try
         {
             var response = await (etag == default
@@ -28,8 +27,22 @@ public static class ConditionalRowWrite
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
-            var row = await table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, [WriterColumn], cancellationToken);
-            return row.HasValue && row.Value?.GetString(WriterColumn) == writer ? row.Value.ETag : null;
+            return await LandedAsync(table, entity, cancellationToken);
         }
+    }
+
+    /// <summary>Gives <paramref name="entity"/> a token of its own, for a conditional write sent another way (a group commit).</summary>
+    public static TableEntity Stamp(TableEntity entity)
+    {
+        entity[WriterColumn] = Guid.NewGuid().ToString("N");
+        return entity;
+    }
+
+    /// <summary>After a conflict (409, 412) on the write of <paramref name="entity"/> (<see cref="Stamp"/>ed): the row's ETag when it holds that very write, else null.</summary>
+    public static async Task<ETag?> LandedAsync(TableClient table, TableEntity entity, CancellationToken cancellationToken)
+    {
+        var writer = entity.GetString(WriterColumn) ?? throw new InvalidOperationException("The entity was not stamped.");
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, [WriterColumn], cancellationToken);
+        return row.HasValue && row.Value?.GetString(WriterColumn) == writer ? row.Value.ETag : null;
     }
 }

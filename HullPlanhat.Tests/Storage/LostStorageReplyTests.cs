@@ -125,6 +125,36 @@ public sealed class LostStorageReplyTests(ProductFixture product)
         }
     }
 
+    [Fact]
+    public async Task An_outbox_row_staged_with_its_reply_lost_is_this_writes_and_its_dead_letter_replay_is_staged()
+    {
+        var lost = new LostReplyPolicy(r => r.Uri.Path.EndsWith("$batch", StringComparison.Ordinal));
+        var storage = Clients(lost);
+        var outbox = new OutboxStore(storage, TimeProvider.System, new TableGroupCommit(storage, TimeProvider.System));
+        var connectorId = Guid.NewGuid().ToString("N");
+        var row = new OutboxRow
+        {
+            ConnectorId = connectorId, ObjectType = OutboxObjectTypes.Company, HullId = "account-1", Payload = new JsonObject { ["name"] = "Acme" },
+            Hash = "hash-1", HullClaims = new JsonObject { ["id"] = "account-1" }, Version = 1,
+        };
+        await product.Services.GetRequiredService<DeadLetterStore>().AddAsync(row with { Attempts = 4 }, "Planhat refused it.", CancellationToken.None);
+        var replayer = new DeadLetterReplayer(storage, outbox, new EnduserOutbox(outbox, TimeProvider.System), new SyncStateStore(storage),
+            Options.Create(new OutboxOptions()), TimeProvider.System, product.Services.GetRequiredService<OperationsMetrics>(), NullLogger<DeadLetterReplayer>.Instance);
+
+        // The replay stages the row; the reply is lost and storage's retry meets the row (409). It was refused
+        // ("a change is staged already") and the dead letter was never marked replaying, so it stayed listed
+        // after Planhat took the replay, and the next replay of it sent it once more.
+        var outcome = Assert.Single(await replayer.ReplayAsync(connectorId, null, CancellationToken.None));
+
+        Assert.Equal(1, lost.Lost);
+        Assert.Equal(ReplayOutcome.Staged, outcome.Outcome);
+        Assert.NotNull(Assert.Single(await replayer.ListAsync(connectorId, 10, CancellationToken.None)).ReplayedAt);
+        Assert.Equal("hash-1", (await outbox.FindAsync(connectorId, OutboxObjectTypes.Company, "account-1", CancellationToken.None))!.Hash);
+
+        // Another writer's row, met the same way, is still not this one's.
+        Assert.False(await outbox.TryWriteAsync(row, null, CancellationToken.None));
+    }
+
     private StorageClients Clients(HttpPipelinePolicy policy) =>
         new(new ConfigurationBuilder().AddInMemoryCollection([new("AzureWebJobsStorage", product.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"])]).Build(),
             eachAttempt: policy);

@@ -54,20 +54,23 @@ public sealed class OutboxStore(StorageClients storage, TimeProvider clock, Tabl
 
     /// <summary>
     /// Writes <paramref name="row"/> as is, only if the stored row is still <paramref name="replacing"/>
-    /// (or absent when that is null). False when someone else changed it meanwhile.
+    /// (or absent when that is null). False when someone else changed it meanwhile. The write carries a
+    /// token (<see cref="ConditionalRowWrite"/>): when storage's retry of a write whose reply was lost
+    /// meets that write (409, 412), the row read back tells it landed.
     /// </summary>
     public async Task<bool> TryWriteAsync(OutboxRow row, OutboxRow? replacing, CancellationToken cancellationToken)
     {
+        var entity = ConditionalRowWrite.Stamp(ToEntity(row));
         try
         {
             await commits.SubmitAsync(StorageNames.OutboxTable, replacing is null
-                ? new TableTransactionAction(TableTransactionActionType.Add, ToEntity(row))
-                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(row), replacing.ETag), cancellationToken);
+                ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, replacing.ETag), cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
         {
-            return false;
+            return await ConditionalRowWrite.LandedAsync(Table, entity, cancellationToken) is not null;
         }
     }
 
