@@ -95,19 +95,15 @@ public sealed class SharedPlanhatBudget(StorageClients storage, IOptions<Planhat
                     return 0;
                 }
 
+                // A claim whose reply was lost, met by storage's retry, is still this claim (not one more on top).
                 var updated = new TableEntity(budgetKey, rowKey) { ["Window"] = window, ["Used"] = used + take };
-                try
+                if (await ConditionalRowWrite.TryWriteAsync(table, updated, entity?.ETag ?? default, cancellationToken) is not null)
                 {
-                    await (entity is null
-                        ? table.AddEntityAsync(updated, cancellationToken)
-                        : table.UpdateEntityAsync(updated, entity.ETag, TableUpdateMode.Replace, cancellationToken));
                     return take;
                 }
-                catch (RequestFailedException e) when (e.Status is 409 or 412)
-                {
-                    // Another instance claimed meanwhile: read again after a moment.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 20)), cancellationToken);
-                }
+
+                // Another instance claimed meanwhile: read again after a moment.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 20)), cancellationToken);
             }
         }
         catch (RequestFailedException e)

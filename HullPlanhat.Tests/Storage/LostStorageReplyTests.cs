@@ -155,6 +155,29 @@ public sealed class LostStorageReplyTests(ProductFixture product)
         Assert.False(await outbox.TryWriteAsync(row, null, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_planhat_budget_claim_written_with_its_reply_lost_is_counted_once()
+    {
+        var lost = new LostReplyPolicy(r => r.Uri.Path.Contains(StorageNames.PlanhatBudgetTable, StringComparison.Ordinal) && r.Method != RequestMethod.Get);
+        var storage = Clients(lost);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
+        var budget = new SharedPlanhatBudget(storage, Options.Create(new PlanhatOptions { RequestsPerMinute = 120 }), clock, NullLogger<SharedPlanhatBudget>.Instance);
+        var token = Guid.NewGuid().ToString("N");
+
+        await budget.WaitAsync(token, CancellationToken.None);
+
+        // The claim of a block landed, its reply was lost, and storage's retry met it (409): it was taken for another
+        // instance's, and a second block claimed on top, so the window's share was spent on permits nobody uses.
+        Assert.Equal(1, lost.Lost);
+        var used = 0;
+        await foreach (var row in storage.Table(StorageNames.PlanhatBudgetTable).QueryAsync<TableEntity>(e => e.PartitionKey == token))
+        {
+            used += row.GetInt32("Used") ?? 0;
+        }
+
+        Assert.Equal(4, used);
+    }
+
     private StorageClients Clients(HttpPipelinePolicy policy) =>
         new(new ConfigurationBuilder().AddInMemoryCollection([new("AzureWebJobsStorage", product.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"])]).Build(),
             eachAttempt: policy);
