@@ -86,15 +86,8 @@ public sealed class NotificationReplayGuard(StorageClients storage, TimeProvider
             return existing.GetString("State") == Accepted ? ReplayClaim.AlreadyAccepted : ReplayClaim.InProgress;
         }
 
-        try
-        {
-            await Table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
-            return ReplayClaim.First;
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            return ReplayClaim.InProgress;
-        }
+        // A takeover whose reply was lost, met by storage's retry (412), is still this request's claim.
+        return await ConditionalRowWrite.TryWriteAsync(Table, entity, existing.ETag, cancellationToken) is not null ? ReplayClaim.First : ReplayClaim.InProgress;
     }
 
     public async Task AcceptAsync(string jti, CancellationToken cancellationToken) =>

@@ -178,6 +178,25 @@ public sealed class LostStorageReplyTests(ProductFixture product)
         Assert.Equal(4, used);
     }
 
+    [Fact]
+    public async Task An_abandoned_notification_claim_taken_over_with_its_reply_lost_is_this_requests()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
+        var jti = Guid.NewGuid().ToString();
+        var expires = clock.GetUtcNow().AddHours(1);
+        Assert.Equal(ReplayClaim.First, await new NotificationReplayGuard(product.Services.GetRequiredService<StorageClients>(), clock).ClaimAsync(jti, expires, CancellationToken.None));
+        clock.Advance(NotificationReplayGuard.AbandonedAfter + TimeSpan.FromSeconds(1));
+        var lost = new LostReplyPolicy(r => r.Uri.Path.Contains(NotificationReplayGuard.TableName, StringComparison.Ordinal) && r.Method == RequestMethod.Put);
+
+        // Hull's resend takes the crashed request's claim over; the reply is lost and storage's retry meets the
+        // takeover (412). It answered "in progress" (409) while holding the claim itself, so every resend was
+        // turned away until the claim was abandoned once more.
+        var claim = await new NotificationReplayGuard(Clients(lost), clock).ClaimAsync(jti, expires, CancellationToken.None);
+
+        Assert.Equal(1, lost.Lost);
+        Assert.Equal(ReplayClaim.First, claim);
+    }
+
     private StorageClients Clients(HttpPipelinePolicy policy) =>
         new(new ConfigurationBuilder().AddInMemoryCollection([new("AzureWebJobsStorage", product.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"])]).Build(),
             eachAttempt: policy);
