@@ -31,7 +31,14 @@ public sealed class UnseenHashPurge(StorageClients storage)
         SeenIds seen, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
-        return await ConditionalBatches.SubmitAsync(Table, ActionsAsync(), cancellationToken);
+        return await ConditionalBatches.SubmitAsync(Table, ActionsAsync(), cancellationToken, MarkedByThisRunAsync);
+
+        // A transaction whose reply was lost, met by storage's retry (412 on a row it marked): the mark is this run's, so every
+        // action of it landed. Counted, the marks keep UnseenPending set, so the next complete run does not skip its purge.
+        async Task<bool> MarkedByThisRunAsync(TableTransactionAction action, CancellationToken ct) =>
+            action.ActionType == TableTransactionActionType.UpdateMerge
+            && (await Table.GetEntityIfExistsAsync<TableEntity>(action.Entity.PartitionKey, action.Entity.RowKey, [MissedByColumn], ct)) is { HasValue: true } row
+            && row.Value!.GetString(MissedByColumn) == jobId;
 
         async IAsyncEnumerable<TableTransactionAction> ActionsAsync()
         {

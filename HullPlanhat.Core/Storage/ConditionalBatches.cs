@@ -14,8 +14,10 @@ public static class ConditionalBatches
 {
     public const int MaxRows = 100;
 
+    /// <param name="landed">As for <see cref="ApplyBatchAsync"/>: whether the row an action failed on holds that very action (a transaction whose reply was lost).</param>
     /// <returns>How many deletes and how many other actions (merges, replaces) were applied.</returns>
-    public static async Task<(int Deleted, int Updated)> SubmitAsync(TableClient table, IAsyncEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
+    public static async Task<(int Deleted, int Updated)> SubmitAsync(TableClient table, IAsyncEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken,
+        Func<TableTransactionAction, CancellationToken, Task<bool>>? landed = null)
     {
         var (deleted, updated) = (0, 0);
         var batch = new List<TableTransactionAction>(MaxRows);
@@ -23,7 +25,7 @@ public static class ConditionalBatches
         {
             if (batch.Count == MaxRows || (batch.Count > 0 && batch[0].Entity.PartitionKey != action.Entity.PartitionKey))
             {
-                Count(await SubmitBatchAsync(table, batch, cancellationToken));
+                Count(await SubmitBatchAsync(table, batch, cancellationToken, landed));
                 batch.Clear();
             }
 
@@ -32,7 +34,7 @@ public static class ConditionalBatches
 
         if (batch.Count > 0)
         {
-            Count(await SubmitBatchAsync(table, batch, cancellationToken));
+            Count(await SubmitBatchAsync(table, batch, cancellationToken, landed));
         }
 
         return (deleted, updated);

@@ -197,6 +197,34 @@ public sealed class LostStorageReplyTests(ProductFixture product)
         Assert.Equal(ReplayClaim.First, claim);
     }
 
+    [Fact]
+    public async Task Unseen_hashes_marked_by_a_transaction_whose_reply_was_lost_are_counted_as_marked()
+    {
+        var connectorId = Guid.NewGuid().ToString("N");
+        var shared = product.Services.GetRequiredService<StorageClients>();
+        await shared.EnsureCreatedAsync();
+        var partition = HashStore.Partition(connectorId, IncomingKind.Companies);
+        foreach (var id in new[] { "gone-1", "gone-2", "gone-3" })
+        {
+            await shared.Table(StorageNames.HashesTable).AddEntityAsync(new TableEntity(partition, id) { ["Hash"] = "h" });
+        }
+
+        var lost = new LostReplyPolicy(r => r.Uri.Path.EndsWith("$batch", StringComparison.Ordinal));
+
+        // The marks land, the reply is lost and storage's retry fails on the first row marked (412): each row was
+        // dropped as "changed meanwhile" and none counted, so the job was saved with UnseenPending false and the next
+        // complete run over the same pages skipped its purge: the rows, marked once, were never deleted.
+        var (deleted, marked) = await new UnseenHashPurge(Clients(lost)).RunAsync(connectorId, IncomingKind.Companies, DateTimeOffset.UtcNow.AddMinutes(1), "job-2", null,
+            new SeenIds(), CancellationToken.None);
+
+        Assert.Equal(1, lost.Lost);
+        Assert.Equal((0, 3), (deleted, marked));
+        await foreach (var row in shared.Table(StorageNames.HashesTable).QueryAsync<TableEntity>(e => e.PartitionKey == partition))
+        {
+            Assert.Equal("job-2", row.GetString(UnseenHashPurge.MissedByColumn));
+        }
+    }
+
     private StorageClients Clients(HttpPipelinePolicy policy) =>
         new(new ConfigurationBuilder().AddInMemoryCollection([new("AzureWebJobsStorage", product.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"])]).Build(),
             eachAttempt: policy);
