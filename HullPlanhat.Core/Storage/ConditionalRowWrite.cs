@@ -38,6 +38,9 @@ public static class ConditionalRowWrite
         return entity;
     }
 
+    /// <summary>Whether <paramref name="entity"/> carries a token (<see cref="Stamp"/>).</summary>
+    public static bool IsStamped(ITableEntity entity) => entity is TableEntity { } e && e.ContainsKey(WriterColumn);
+
     /// <summary>After a conflict (409, 412) on the write of <paramref name="entity"/> (<see cref="Stamp"/>ed): the row's ETag when it holds that very write, else null.</summary>
     public static async Task<ETag?> LandedAsync(TableClient table, TableEntity entity, CancellationToken cancellationToken)
     {

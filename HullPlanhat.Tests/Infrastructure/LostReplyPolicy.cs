@@ -13,8 +13,13 @@ public sealed class LostReplyPolicy(Func<Request, bool> matches, int times = 1) 
     private int remaining = times;
     private int lost;
 
+    private int matched;
+
     /// <summary>Replies lost so far.</summary>
     public int Lost => Volatile.Read(ref lost);
+
+    /// <summary>Attempts that matched and were answered, their replies lost or not.</summary>
+    public int Matched => Volatile.Read(ref matched);
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
@@ -30,7 +35,13 @@ public sealed class LostReplyPolicy(Func<Request, bool> matches, int times = 1) 
 
     private void LoseIfMatching(HttpMessage message)
     {
-        if (message.Response.Status is >= 200 and < 300 && matches(message.Request) && Interlocked.Decrement(ref remaining) >= 0)
+        if (!matches(message.Request))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref matched);
+        if (message.Response.Status is >= 200 and < 300 && Interlocked.Decrement(ref remaining) >= 0)
         {
             Interlocked.Increment(ref lost);
             throw new IOException("The reply was lost on its way back.");

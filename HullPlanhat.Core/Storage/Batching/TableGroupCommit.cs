@@ -10,7 +10,9 @@ namespace HullPlanhat.Core.Storage.Batching;
 /// each caller awaits its own row's outcome. A transaction is all or nothing: when one row fails
 /// (409 already exists, 412 changed meanwhile) only that caller gets the error and the others are
 /// committed again without it; any other failure (storage unreachable) fails every caller of the
-/// transaction, so each message is retried by its queue. At most <see cref="MaxInFlight"/>
+/// transaction, so each message is retried by its queue. A row that failed but holds its own write
+/// (<see cref="ConditionalRowWrite"/>) means the transaction landed and its reply was lost: every caller
+/// hears the conflict at once and reads its row back. At most <see cref="MaxInFlight"/>
 /// transactions per partition run at once. Under load a transaction waits up to <see cref="Linger"/> to
 /// fill up (it goes as soon as it is full); when the partition was idle or has few writers a write goes at once.
 /// </summary>
@@ -157,6 +159,19 @@ public sealed class TableGroupCommit(StorageClients storage, TimeProvider clock)
             }
         }
 
+        private async Task<bool> LandedAsync(TableTransactionAction action, TableTransactionFailedException failure)
+        {
+            try
+            {
+                return failure.Status is 409 or 412 && ConditionalRowWrite.IsStamped(action.Entity)
+                    && await ConditionalRowWrite.LandedAsync(storage.Table(table), (TableEntity)action.Entity, CancellationToken.None) is not null;
+            }
+            catch (RequestFailedException)
+            {
+                return false; // unreadable now: the row's caller reads it back itself
+            }
+        }
+
         private async Task CommitAsync(List<Pending> batch)
         {
             while (batch.Count > 0)
@@ -174,6 +189,18 @@ public sealed class TableGroupCommit(StorageClients storage, TimeProvider clock)
                 }
                 catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is int failed && failed < batch.Count && batch.Count > 1)
                 {
+                    if (await LandedAsync(batch[failed].Action, e))
+                    {
+                        // Storage's retry of this very transaction, whose reply was lost, met it: all of it landed.
+                        // Each caller hears the conflict and reads its own row back, instead of one transaction per row.
+                        foreach (var pending in batch)
+                        {
+                            pending.Outcome.TrySetException(e);
+                        }
+
+                        return;
+                    }
+
                     // Only that row was refused: its caller decides (read, compare, try again); the rest go again without it.
                     batch[failed].Outcome.TrySetException(e);
                     batch.RemoveAt(failed);
