@@ -38,8 +38,13 @@ public static class ConditionalRowWrite
         return entity;
     }
 
-    /// <summary>Whether <paramref name="entity"/> carries a token (<see cref="Stamp"/>).</summary>
-    public static bool IsStamped(ITableEntity entity) => entity is TableEntity { } e && e.ContainsKey(WriterColumn);
+    /// <summary>
+    /// For an action of a transaction that failed on it (409, 412): whether its row holds this very
+    /// (<see cref="Stamp"/>ed) write, i.e. the transaction landed and storage's retry met it. A transaction
+    /// is all or nothing, so then every action of it landed. An unstamped action never counts.
+    /// </summary>
+    public static async Task<bool> HoldsAsync(TableClient table, TableTransactionAction action, CancellationToken cancellationToken) =>
+        action.Entity is TableEntity entity && entity.ContainsKey(WriterColumn) && await LandedAsync(table, entity, cancellationToken) is not null;
 
     /// <summary>After a conflict (409, 412) on the write of <paramref name="entity"/> (<see cref="Stamp"/>ed): the row's ETag when it holds that very write, else null.</summary>
     public static async Task<ETag?> LandedAsync(TableClient table, TableEntity entity, CancellationToken cancellationToken)

@@ -13,8 +13,6 @@ namespace HullPlanhat.Core.Outgoing.Users;
 /// </summary>
 public sealed class SentEventLedger(StorageClients storage)
 {
-    private const string ClaimColumn = "Claim";
-
     private TableClient Table => storage.Table(StorageNames.SyncStateTable);
 
     /// <summary>The events of <paramref name="events"/> not sent yet.</summary>
@@ -52,7 +50,8 @@ public sealed class SentEventLedger(StorageClients storage)
     /// <summary>
     /// Records events as sent before they are posted, each by inserting its row: an event whose row
     /// is there already (recorded by a flush running beside this one) is not claimed, so only one
-    /// flush posts it. Transactions of up to 100 rows, side by side.
+    /// flush posts it. Transactions of up to 100 rows, side by side; each row carries a token
+    /// (<see cref="ConditionalRowWrite"/>), so a transaction whose reply was lost still counts as this call's claim.
     /// </summary>
     /// <returns>The events this call claimed, and the first error of a transaction that failed (its events are not claimed).</returns>
     public async Task<(IReadOnlySet<(string HullUserId, string EventId)> Claimed, Exception? Error)> ClaimAsync(string connectorId,
@@ -61,15 +60,14 @@ public sealed class SentEventLedger(StorageClients storage)
         await storage.EnsureCreatedAsync();
         var partition = TableKeys.Encode(connectorId);
         var byKey = events.DistinctBy(e => RowKey(e.HullUserId, e.EventId)).ToDictionary(e => RowKey(e.HullUserId, e.EventId), StringComparer.Ordinal);
-        var claim = Guid.NewGuid().ToString("N");
         var batches = byKey.Keys
-            .Select(rowKey => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, rowKey) { [ClaimColumn] = claim }))
+            .Select(rowKey => new TableTransactionAction(TableTransactionActionType.Add, ConditionalRowWrite.Stamp(new TableEntity(partition, rowKey))))
             .Chunk(ConditionalBatches.MaxRows)
             .Select(async batch =>
             {
                 try
                 {
-                    return (Applied: await ConditionalBatches.ApplyBatchAsync(Table, batch, cancellationToken, IsOursAsync), Error: (Exception?)null);
+                    return (Applied: await ConditionalBatches.ApplyBatchAsync(Table, batch, cancellationToken, (action, ct) => ConditionalRowWrite.HoldsAsync(Table, action, ct)), Error: (Exception?)null);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -79,11 +77,6 @@ public sealed class SentEventLedger(StorageClients storage)
         var results = await Task.WhenAll(batches);
         var claimed = results.SelectMany(r => r.Applied).Select(a => byKey[a.Entity.RowKey]).ToHashSet();
         return (claimed, results.Select(r => r.Error).FirstOrDefault(e => e is not null));
-
-        // A row already there is this call's own when storage retried a transaction whose reply was lost.
-        async Task<bool> IsOursAsync(TableTransactionAction action, CancellationToken ct) =>
-            await Table.GetEntityIfExistsAsync<TableEntity>(partition, action.Entity.RowKey, [ClaimColumn], ct) is { HasValue: true, Value: { } row }
-            && row.GetString(ClaimColumn) == claim;
     }
 
     /// <summary>Forgets events recorded as sent that were not (their post certainly failed), so they are sent again.</summary>

@@ -163,8 +163,7 @@ public sealed class TableGroupCommit(StorageClients storage, TimeProvider clock)
         {
             try
             {
-                return failure.Status is 409 or 412 && ConditionalRowWrite.IsStamped(action.Entity)
-                    && await ConditionalRowWrite.LandedAsync(storage.Table(table), (TableEntity)action.Entity, CancellationToken.None) is not null;
+                return failure.Status is 409 or 412 && await ConditionalRowWrite.HoldsAsync(storage.Table(table), action, CancellationToken.None);
             }
             catch (RequestFailedException)
             {
