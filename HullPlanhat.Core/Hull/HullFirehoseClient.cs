@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Storage;
 using HullPlanhat.Core.Telemetry;
 using Microsoft.Extensions.Options;
@@ -144,8 +145,7 @@ public sealed class HullFirehoseClient(HttpClient http, FirehoseTokenFactory tok
         metrics.FirehoseCall((int)response.StatusCode);
         if (!response.IsSuccessStatusCode)
         {
-            var answer = await response.Content.ReadAsStringAsync(cancellationToken);
-            answer = answer.Length <= 300 ? answer : answer[..300] + "…";
+            var answer = Excerpt.Of(await response.Content.ReadAsStringAsync(cancellationToken), 300);
             throw new HttpRequestException($"Hull firehose answered {(int)response.StatusCode}: {answer}", null, response.StatusCode);
         }
     }

@@ -224,8 +224,7 @@ public sealed class PageImporter(HullFirehoseClient firehose, HashStore hashes, 
     /// <summary>An object the page cannot send is skipped with its reason; the rest of the page goes on.</summary>
     private void LogUnmapped(IncomingKind kind, JsonObject source)
     {
-        var id = source["_id"] is JsonValue value ? value.ToJsonString() : "(none)";
-        id = id.Length > 60 ? id[..60] + "…" : id;
+        var id = Excerpt.Of(source["_id"] is JsonValue value ? value.ToJsonString() : "(none)", 60);
         var reason = IncomingMapper.SkipReason(source) ?? IncomingMapper.NoUsableId;
         metrics.Skipped(kind.Name, "unusable");
         if (kind == IncomingKind.Companies)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HullPlanhat.Core.Hosting;
 using HullPlanhat.Core.Hull;
+using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Storage;
 
 namespace HullPlanhat.Core.Intake;
@@ -46,7 +47,7 @@ public static class NotificationSplitter
             catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or FormatException)
             {
                 // Duplicate keys, nesting beyond the writer's depth, values of the wrong kind.
-                rejected.Add(new(index, $"Message #{index} could not be read: {e.GetType().Name.Replace("Exception", "")}: {Shorten(e.Message)}"));
+                rejected.Add(new(index, $"Message #{index} could not be read: {e.GetType().Name.Replace("Exception", "")}: {Excerpt.Of(e.Message, 200)}"));
             }
         }
 
@@ -95,6 +96,4 @@ public static class NotificationSplitter
         JsonValueKind.True or JsonValueKind.False => "a boolean",
         var kind => kind.ToString().ToLowerInvariant(),
     };
-
-    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using HullPlanhat.Core.Logging;
 using HullPlanhat.Core.Planhat;
 using Microsoft.AspNetCore.Http;
 
@@ -41,7 +42,7 @@ public static class PlanhatAnswer
     private static string Quote(string body)
     {
         var text = body.Trim();
-        return text.Length == 0 ? "(empty body)" : text.Length <= MaxQuotedChars ? text : text[..MaxQuotedChars] + "…";
+        return text.Length == 0 ? "(empty body)" : Excerpt.Of(text, MaxQuotedChars);
     }
 
     private static bool IsJson(string body)

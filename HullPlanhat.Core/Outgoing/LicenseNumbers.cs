@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HullPlanhat.Core.Logging;
 
 namespace HullPlanhat.Core.Outgoing;
 
@@ -37,7 +38,6 @@ public static class LicenseNumbers
 
     private static string Describe(JsonNode node)
     {
-        var text = node.ToJsonString();
-        return text.Length <= 40 ? text : text[..40] + "…";
+        return Excerpt.Of(node.ToJsonString(), 40);
     }
 }
